@@ -1,0 +1,341 @@
+"""Shared input and output for every command: inputs, decoding, JSON lines, errors, exit codes.
+
+Stages never import this module; they work on strings and records. The CLI (and the batch
+engine) use it to turn paths into text or records and records into JSON lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob as globlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import IO, Any
+
+import charset_normalizer
+
+STDIN = "-"
+SNIFF_BYTES = 64 * 1024
+BINARY_CONTROL_RATIO = 0.01
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    ERROR = 1  # at least one input or record failed; the rest were processed
+    USAGE = 2  # bad options (Typer/click's own code)
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class InputError(Exception):
+    """A problem with one input (a file, or one line of a JSON-lines stream).
+
+    `str()` gives the one-line message shown to users: "source:line: reason".
+    """
+
+    def __init__(self, source: str, reason: str, line: int | None = None):
+        self.source = source
+        self.reason = reason
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.reason}"
+
+    def as_record(self) -> dict[str, Any]:
+        """The error as a JSON-serialisable dict (for errors.jsonl)."""
+        return {"type": "error", "source": self.source, "line": self.line, "reason": self.reason}
+
+
+class StopOnError(Exception):
+    """Raised by ErrorLog in strict mode to stop at the first error."""
+
+    def __init__(self, error: InputError):
+        self.error = error
+        super().__init__(str(error))
+
+
+@dataclass
+class ErrorLog:
+    """Collects input errors, prints each as one line on stderr, and decides the exit status.
+
+    `on_error` (default: print to stderr unless quiet) is called with each error; in strict
+    mode the first error raises StopOnError after being shown.
+    """
+
+    strict: bool = False
+    quiet: bool = False
+    errors: list[InputError] = field(default_factory=list)
+    on_error: Callable[[InputError], None] | None = None
+
+    def report(self, error: InputError) -> None:
+        self.errors.append(error)
+        if self.on_error is not None:
+            self.on_error(error)
+        else:
+            print_error(str(error))
+        if self.strict:
+            raise StopOnError(error)
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return ExitStatus.ERROR if self.errors else ExitStatus.OK
+
+
+def print_error(message: str) -> None:
+    """Print one error line on stderr (styled with rich when stderr is a terminal)."""
+    from newsmine.console import err_console
+
+    err_console().print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a file path as given by the user, or stdin ("-")."""
+
+    name: str
+    path: Path | None = None
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None
+
+    def open_binary(self) -> IO[bytes]:
+        if self.path is None:
+            return sys.stdin.buffer
+        return open(self.path, "rb")
+
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path is not None else 0
+
+
+def expand_inputs(paths: Sequence[str], errors: ErrorLog, pattern: str = "*.txt") -> Iterator[Source]:
+    """Turn command-line arguments into Sources, in order.
+
+    No argument or "-" means stdin; a directory is searched recursively for `pattern`, in sorted
+    order; an argument with glob characters is expanded; a missing path is reported to `errors`.
+    """
+    if not paths:
+        paths = [STDIN]
+    for arg in paths:
+        if arg == STDIN:
+            yield Source(STDIN)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            matches = sorted(p for p in path.rglob(pattern) if p.is_file())
+            if not matches:
+                errors.report(InputError(arg, f"no files matching {pattern!r} in this directory"))
+            for match in matches:
+                yield Source(str(match), match)
+        elif path.is_file():
+            yield Source(arg, path)
+        elif globlib.has_magic(arg):
+            matches = sorted(Path(m) for m in globlib.glob(arg, recursive=True) if os.path.isfile(m))
+            if not matches:
+                errors.report(InputError(arg, "no files match this pattern"))
+            for match in matches:
+                yield Source(str(match), match)
+        elif path.exists():
+            errors.report(InputError(arg, "not a regular file"))
+        else:
+            errors.report(InputError(arg, "no such file or directory"))
+
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# charset-normalizer names for the Chinese encodings it may pick; GB18030 is a superset of all.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """Return the most likely encoding of `data`, or None when it looks binary or undecodable.
+
+    Fast paths first (BOM, then strict UTF-8); charset-normalizer decides the rest.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A file cut in the middle of a multi-byte character is still UTF-8.
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+    if _looks_binary(data):
+        return None
+    best = charset_normalizer.from_bytes(data[: 4 * SNIFF_BYTES]).best()
+    if best is None:
+        return None
+    name = best.encoding.replace("_", "").lower()
+    if name in _GB_FAMILY:
+        return "gb18030"
+    return best.encoding
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:SNIFF_BYTES]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > BINARY_CONTROL_RATIO * max(len(sample), 1)
+
+
+def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> str:
+    """Decode a whole input to text with universal newlines (CRLF/CR -> LF).
+
+    `encoding` forces a codec; otherwise it is detected. Raises InputError when the bytes are
+    binary or cannot be decoded.
+    """
+    if encoding is None:
+        if _looks_binary(data) and not any(data.startswith(bom) for bom, _ in _BOMS):
+            raise InputError(source, "binary file (not text); skipped")
+        encoding = detect_encoding(data)
+        if encoding is None:
+            raise InputError(source, "cannot detect the text encoding; try --encoding")
+    try:
+        text = data.decode(encoding)
+    except LookupError:
+        raise InputError(source, f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            source, f"undecodable bytes as {encoding} at byte {exc.start}; try --encoding"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(source: Source, encoding: str | None = None) -> str:
+    """Read and decode one whole input. Raises InputError on any failure."""
+    try:
+        with source.open_binary() as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise InputError(source.name, exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise InputError(source.name, "empty input")
+    return decode_bytes(data, source.name, encoding)
+
+
+# --------------------------------------------------------------------------- JSON lines
+
+
+def iter_jsonl(lines: Iterable[str], source: str, errors: ErrorLog, first_line: int = 1) -> Iterator[dict]:
+    """Parse JSON lines into dicts; bad lines are reported to `errors` (with line numbers) and skipped.
+
+    Blank lines are ignored. Every record must be a JSON object.
+    """
+    for number, line in enumerate(lines, start=first_line):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.report(InputError(source, f"invalid JSON ({exc.msg}, column {exc.colno})", number))
+            continue
+        if not isinstance(record, dict):
+            errors.report(InputError(source, "a JSON line must be an object", number))
+            continue
+        yield record
+
+
+def _is_jsonl_start(head: bytes) -> bool:
+    for bom, _ in _BOMS[:1]:
+        if head.startswith(bom):
+            head = head[len(bom) :]
+    return head.lstrip()[:1] == b"{"
+
+
+def iter_source_records(
+    source: Source,
+    errors: ErrorLog,
+    encoding: str | None = None,
+) -> Iterator[dict]:
+    """Yield the records of one input.
+
+    A stream whose first non-blank character is "{" is read as JSON lines, streamed line by
+    line. Anything else is text: one `document` record {type, id, source, text} for the input.
+    Input failures are reported to `errors` and end this input only.
+    """
+    try:
+        handle = source.open_binary()
+    except OSError as exc:
+        errors.report(InputError(source.name, exc.strerror or str(exc)))
+        return
+    try:
+        head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(handle, "peek") else b""
+        if _is_jsonl_start(head):
+            # Iterating the binary handle yields byte lines; "\n" is ASCII, so each decoded
+            # piece is one whole line.
+            text_lines = codecs.iterdecode(handle, "utf-8-sig", errors="replace")
+            yield from iter_jsonl(text_lines, source.name, errors)
+            return
+        data = handle.read()
+    except OSError as exc:
+        errors.report(InputError(source.name, exc.strerror or str(exc)))
+        return
+    finally:
+        if not source.is_stdin:
+            handle.close()
+    if not data.strip():
+        errors.report(InputError(source.name, "empty input"))
+        return
+    try:
+        text = decode_bytes(data, source.name, encoding)
+    except InputError as error:
+        errors.report(error)
+        return
+    yield document_record(source.name, text)
+
+
+def document_record(source: str, text: str) -> dict:
+    """A plain-text input as a record, so text and records flow through the same stages."""
+    return {"type": "document", "id": source, "source": source, "text": text}
+
+
+def iter_records(
+    paths: Sequence[str],
+    errors: ErrorLog,
+    encoding: str | None = None,
+    pattern: str = "*.txt",
+) -> Iterator[dict]:
+    """Records from every input in order: JSON lines as they are, text files as documents."""
+    for source in expand_inputs(paths, errors, pattern):
+        yield from iter_source_records(source, errors, encoding)
+
+
+def dumps(record: dict) -> str:
+    """One record as one line of JSON (UTF-8 text kept readable, no pretty-printing)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(records: Iterable[dict], stream: IO[str] | None = None) -> int:
+    """Write records as JSON lines to `stream` (stdout by default); return how many were written."""
+    out = stream if stream is not None else sys.stdout
+    count = 0
+    write = out.write
+    for record in records:
+        write(dumps(record))
+        write("\n")
+        count += 1
+    out.flush()
+    return count
