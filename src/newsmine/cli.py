@@ -10,11 +10,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from newsmine import __version__
+from newsmine.checks import RecordChecker
+from newsmine.export import ExportFormat
 from newsmine.io import ErrorLog, ExitStatus, InputError, Source, StopOnError, expand_inputs, write_jsonl
 from newsmine.parallel import ordered_map
 from newsmine.tasks import TextInput, split_input
@@ -117,6 +119,426 @@ def split(
         write_jsonl(collect(ordered_map(split_input, text_inputs(sources, encoding), jobs), errors))
 
 
+@app.command()
+def run(
+    paths: Annotated[
+        list[str], typer.Argument(help="Page files, folders (searched recursively) or globs.", show_default=False)
+    ],
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Output folder; re-running into it resumes.", show_default=False)
+    ],
+    glob: GlobOpt = "*.txt",
+    encoding: EncodingOpt = None,
+    jobs: JobsOpt = 1,
+    segment: Annotated[
+        bool, typer.Option("--segment/--no-segment", help="Run the segment stage (adds word tokens to articles).")
+    ] = True,
+    all_numbers: Annotated[
+        bool, typer.Option("--all-numbers", help="Also extract ordinals, years and dates as figures.")
+    ] = False,
+    date_pattern: Annotated[
+        Optional[str],
+        typer.Option(
+            "--date-pattern",
+            help="Regex with named groups year, month, day and/or page, searched in each input path "
+            "(default: understands 2022/02/10/01.txt, 20220210_01.txt, 2022-02-10-p01.txt ...).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo every input, even those done and unchanged.")] = False,
+    export: Annotated[
+        Optional[str],
+        typer.Option("--export", help="Also write articles.FORMAT and figures.FORMAT (via `newsmine export`).",
+                     show_default=False),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="'local' (processes on this machine) or 'dask' (a dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", help="With --engine dask: address of a running scheduler (tcp://host:8786); "
+                     "default: start a local cluster of --jobs workers.", show_default=False),
+    ] = None,
+    progress_every: Annotated[
+        float, typer.Option("--progress-every", min=0, help="Seconds between progress lines when stderr is not a terminal.")
+    ] = 10.0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run split -> segment -> stats over a whole archive, in parallel, resumably.
+
+    Writes OUT/articles.jsonl and OUT/figures.jsonl (in input order), with each record's issue
+    `date` and `page` taken from its file path; OUT/manifest.jsonl remembers what is done, so a
+    re-run skips unchanged inputs and an interrupted run resumes. Failed inputs are listed in
+    OUT/errors.jsonl. Progress and a summary go to stderr.
+
+    Example: newsmine run archive/ --out mined/ --jobs 0
+    """
+    from pathlib import Path
+
+    from newsmine.batch import (
+        ENGINES, BatchError, BatchOptions, DatePatternError, EngineUnavailable, PipelineSettings, date_matcher,
+        format_summary, run_batch,
+    )
+    import rich.markup
+
+    from newsmine.console import err_console
+    from newsmine.io import print_error
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of: {', '.join(ENGINES)}", param_hint="--engine")
+    if "-" in paths:
+        raise typer.BadParameter("`run` reads files and folders, not stdin", param_hint="PATHS")
+    if scheduler is not None and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    try:
+        date_matcher(date_pattern)
+    except DatePatternError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--date-pattern") from None
+    if export is not None:
+        from newsmine.export import ExportFormat
+
+        if export not in ExportFormat.__members__:
+            raise typer.BadParameter(f"choose one of: {', '.join(ExportFormat.__members__)}", param_hint="--export")
+    settings = PipelineSettings(segment=segment, all_numbers=all_numbers, encoding=encoding, date_pattern=date_pattern)
+    options = BatchOptions(
+        paths, Path(out), glob, settings, jobs, engine, scheduler, force, export, quiet, progress_every
+    )
+    errors = ErrorLog(quiet=quiet)
+    with command_guard(errors):
+        try:
+            summary = run_batch(options, errors)
+        except EngineUnavailable as exc:
+            print_error(rich.markup.escape(str(exc)))  # print_error reads rich markup: keep "[dask]"
+            raise typer.Exit(ExitStatus.USAGE) from None
+        except BatchError as exc:
+            print_error(str(exc))
+            raise typer.Exit(ExitStatus.ERROR) from None
+        if not quiet:
+            err_console().print(format_summary(summary, len(errors.errors)), markup=False, highlight=False)
+
+
+def _record_checker(errors: ErrorLog, **options: Any) -> RecordChecker:
+    """A RecordChecker whose problems go to `errors` as line-numbered input errors."""
+    return RecordChecker(report=lambda source, line, reason: errors.report(InputError(source, reason, line)), **options)
+
+
+def _print_warning(message: str, quiet: bool) -> None:
+    from rich.text import Text
+
+    from newsmine.console import err_console
+
+    if not quiet:
+        err_console().print(Text.assemble(("warning: ", "bold yellow"), message), soft_wrap=True)
+
+
+@app.command()
+def export(
+    paths: PathsArg = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or '-' for stdout (text formats).")] = "-",
+    fmt: Annotated[
+        Optional[ExportFormat],
+        typer.Option("--format", "-f", case_sensitive=False, help="Output format (default: from the output's extension)."),
+    ] = None,
+    fields: Annotated[
+        Optional[str], typer.Option("--fields", help="Columns to write, in order, comma-separated (default: every field).")
+    ] = None,
+    record_type: Annotated[
+        Optional[str], typer.Option("--type", help="Keep only records of this type (article, figure, document...).")
+    ] = None,
+    table: Annotated[
+        Optional[str],
+        typer.Option("--table", help="sqlite/xlsx: one table (sheet) with this name for every record (default: one per type)."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="sqlite: start the table(s) fresh instead of upserting on id.")
+    ] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="csv/tsv: add the byte-order mark Excel needs to show Chinese.")
+    ] = False,
+    glob: GlobOpt = "*.jsonl",
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Export records to csv, tsv, xlsx, parquet, sqlite, markdown, jsonl or json.
+
+    Reads any newsmine records (stdin by default) and writes them where analysts work. Lists and
+    objects become JSON text in flat formats and stay lists in Parquet. Files are written
+    atomically; SQLite upserts on `id`, so re-running an export does not duplicate rows.
+
+    Example: newsmine split page.txt | newsmine stats | newsmine export -o figures.xlsx
+    """
+    from newsmine.console import stderr_is_terminal
+    from newsmine.export import ExportError, export_records, resolve_format
+    from newsmine.io import iter_numbered_records, print_error
+
+    try:
+        resolve_format(output, fmt, excel=excel, table=table, replace=replace)
+    except ExportError as exc:
+        print_error(str(exc))
+        raise typer.Exit(ExitStatus.USAGE) from None
+    columns = [name.strip() for name in fields.split(",") if name.strip()] if fields else None
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    checker = _record_checker(errors, extra_types=(record_type,) if record_type else ())
+    with command_guard(errors):
+        numbered = iter_numbered_records(paths or [], errors, encoding, glob)
+        if record_type is not None:
+            numbered = (item for item in numbered if item[2].get("type") == record_type)
+        try:
+            count = export_records(
+                checker.filter(numbered),
+                output,
+                fmt,
+                fields=columns,
+                record_type=record_type,
+                table=table,
+                replace=replace,
+                excel=excel,
+                on_warning=lambda message: _print_warning(message, quiet),
+            )
+        except ExportError as exc:
+            errors.report(InputError(output, str(exc)))
+        else:
+            checker.finish()
+            if output != "-" and not quiet and stderr_is_terminal():
+                from newsmine.console import err_console
+
+                err_console().print(f"exported {count:,} records to {output}", markup=False, highlight=False)
+
+
+@app.command()
+def show(
+    paths: PathsArg = None,
+    figures: Annotated[
+        Optional[str], typer.Option("--figures", help="Also highlight the figures in this file (figure records).")
+    ] = None,
+    limit: Annotated[
+        Optional[int],
+        typer.Option("--limit", "-n", min=0, help="Show at most N records (an article with its figures counts once)."),
+    ] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page, even on a terminal.")] = False,
+    color: Annotated[
+        bool, typer.Option("--color", help="Colours even when stdout is not a terminal (e.g. for less -R).")
+    ] = False,
+    width: Annotated[
+        Optional[int], typer.Option("--width", min=20, help="Line width (default: the terminal's, else 100).")
+    ] = None,
+    glob: GlobOpt = "*.jsonl",
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Show records for people: articles with their figures highlighted, figure tables.
+
+    Reads any newsmine records (stdin by default). An article is a panel with its title, authors
+    and body, each figure from `stats` highlighted in place (figures that follow their article in
+    the stream, as `stats --passthrough` writes them, or from --figures). Figures alone become
+    tables. Long output goes through a pager on a terminal; without a terminal (or colour),
+    figures are marked with square brackets.
+
+    Example: newsmine split page.txt | newsmine stats --passthrough | newsmine show
+    """
+    from newsmine.io import iter_numbered_records
+    from newsmine.show import PipeConsole, index_figures, pager_console, renderables
+
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    checker = _record_checker(errors, any_type=True)
+    with command_guard(errors):
+        index = None
+        if figures is not None:
+            index = index_figures(checker.filter(iter_numbered_records([figures], errors, encoding, glob)))
+        records = checker.filter(iter_numbered_records(paths or [], errors, encoding, glob))
+        on_terminal = sys.stdout.isatty()
+        if on_terminal and not no_pager:
+            output = pager_console()
+        else:
+            output = contextlib.nullcontext(
+                PipeConsole(
+                    file=sys.stdout,
+                    width=width or (None if on_terminal else 100),
+                    force_terminal=True if color else None,
+                    highlight=False,
+                )
+            )
+        with output as console:
+            if width:
+                console.width = width
+            for item in renderables(records, index, markers=console.color_system is None, limit=limit):
+                console.print(item)
+        checker.finish()
+
+
+def _stats_work(item: tuple[str, int | None, dict], kinds: frozenset[str] | None, all_numbers: bool,
+                passthrough: bool) -> list[dict] | InputError:
+    """Figure records for one (source, line, record) item, or the InputError for a record without text."""
+    from newsmine.stats import figures_for_record
+
+    source, line, record = item
+    if not isinstance(record.get("text"), str):
+        where = "" if line is not None else f" (record {record.get('id')!r})"
+        return InputError(source, f"record has no `text` string{where}; skipped", line)
+    figures = figures_for_record(record, kinds=set(kinds) if kinds is not None else None, all_numbers=all_numbers)
+    return [record, *figures] if passthrough else figures
+
+
+def _parse_kinds(value: str | None) -> frozenset[str] | None:
+    from newsmine.stats import KINDS
+
+    if value is None:
+        return None
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    unknown = sorted(names - set(KINDS))
+    if unknown or not names:
+        raise typer.BadParameter(
+            f"unknown kind {', '.join(unknown) or '(none given)'}; choose from: {', '.join(KINDS)}", param_hint="--kinds"
+        )
+    return names
+
+
+@app.command()
+def stats(
+    paths: PathsArg = None,
+    kinds: Annotated[
+        Optional[str],
+        typer.Option("--kinds", help="Only these kinds, comma-separated: money, percent, percentage_point, count, "
+                     "quantity, ratio, multiple, fraction, number (and ordinal, year, date, time with --all-numbers).",
+                     show_default=False),
+    ] = None,
+    all_numbers: Annotated[
+        bool, typer.Option("--all-numbers", help="Also report every other number (kinds number, ordinal, year, date, time).")
+    ] = False,
+    passthrough: Annotated[
+        bool, typer.Option("--passthrough", help="Also write each input record, before its figures (for `newsmine show`).")
+    ] = False,
+    glob: GlobOpt = "*.txt",
+    encoding: EncodingOpt = None,
+    jobs: JobsOpt = 1,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Find the statistical figures in articles (or plain text) and normalise them.
+
+    Reads article records from `split`/`segment` (or text files, one document each) and writes one
+    `figure` record per figure, in document order: money (ISO currency), percent, percentage
+    points, counts with measure words, physical quantities, ratios, multiples, fractions, with
+    value in base units, range bounds, approximation, direction of change, basis, metric and period.
+
+    Example: newsmine split page.txt | newsmine stats --kinds money,percent | jq -c '[.text,.value,.unit]'
+    """
+    import functools
+
+    from newsmine.io import iter_numbered_records
+
+    kind_set = _parse_kinds(kinds)
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    with command_guard(errors):
+        items = iter_numbered_records(paths or [], errors, encoding, glob)
+        work = functools.partial(_stats_work, kinds=kind_set, all_numbers=all_numbers, passthrough=passthrough)
+        write_jsonl(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
+
+
+def _segment_work(item: tuple[str, int | None, dict]) -> list[dict] | InputError:
+    """One (source, line, record) item segmented by this process's Segmenter, or why it failed."""
+    from newsmine.segment import segment_in_worker
+
+    source, line, record = item
+    if not isinstance(record.get("text"), str):
+        where = "" if line is not None else f" (record {record.get('id')!r})"
+        return InputError(source, f"record has no `text` string{where}; skipped", line)
+    result = segment_in_worker(record)
+    if isinstance(result, str):
+        return InputError(source, f"{result}; skipped", line)
+    return [result]
+
+
+def _write_words(records: Iterable[dict]) -> None:
+    """Each record's tokens as one line of space-separated words."""
+    out = sys.stdout
+    for record in records:
+        out.write(" ".join(record["tokens"]))
+        out.write("\n")
+    out.flush()
+
+
+@app.command()
+def segment(
+    paths: PathsArg = None,
+    mode: Annotated[
+        str, typer.Option("--mode", "-m", help="jieba's mode: accurate, search (adds words inside long words) or full.")
+    ] = "accurate",
+    no_hmm: Annotated[bool, typer.Option("--no-hmm", help="Do not let jieba's HMM join unknown words.")] = False,
+    pos: Annotated[bool, typer.Option("--pos", help="Add `pos`: jieba part-of-speech tags aligned with tokens.")] = False,
+    offsets: Annotated[
+        bool, typer.Option("--offsets", help='Tokens as {"w","start","end"} with text[start:end] == w.')
+    ] = False,
+    keywords: Annotated[
+        int, typer.Option("--keywords", "-k", help="Add `keywords`: the top N words with weights (0 = none).", min=0)
+    ] = 0,
+    keywords_method: Annotated[
+        str, typer.Option("--keywords-method", help="tfidf (jieba.analyse TF-IDF) or textrank.")
+    ] = "tfidf",
+    stopwords: Annotated[
+        Optional[str], typer.Option("--stopwords", help="Stop-word file (one a line) replacing the built-in list.",
+                                    show_default=False)
+    ] = None,
+    entities: Annotated[
+        bool, typer.Option("--entities", "-e", help="Add `entities`: people, places, organisations with offsets.")
+    ] = False,
+    dicts: Annotated[
+        Optional[list[str]], typer.Option("--dict", "-d", help="User dictionary in jieba's format (repeatable).",
+                                          show_default=False)
+    ] = None,
+    no_news_dict: Annotated[
+        bool, typer.Option("--no-news-dict", help="Leave out the built-in news dictionary of figure units.")
+    ] = False,
+    text_only: Annotated[
+        bool, typer.Option("--text-only", help="Print words separated by spaces, one line per record, not JSON.")
+    ] = False,
+    backend: Annotated[
+        str, typer.Option("--backend", help="auto (fastest backend identical to jieba per output), jieba or rjieba.")
+    ] = "auto",
+    glob: GlobOpt = "*.txt",
+    encoding: EncodingOpt = None,
+    jobs: JobsOpt = 1,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Split article text into words with jieba's results (at jieba-rs speed); add POS, keywords, entities.
+
+    Reads article records from `split` (or text files, one document each) and writes each record
+    with `tokens` added (and `pos`, `keywords`, `entities` when asked), every other field kept.
+
+    Example: newsmine split page.txt | newsmine segment --keywords 5 | jq -c .keywords
+    """
+    from newsmine.io import iter_numbered_records
+    from newsmine.segment import DictionaryError, Segmenter, start_worker
+
+    if text_only and (pos or offsets or keywords or entities):
+        raise typer.BadParameter("prints words only; leave out --pos, --offsets, --keywords and --entities",
+                                 param_hint="--text-only")
+    try:
+        segmenter = Segmenter(
+            backend=backend, mode=mode, hmm=not no_hmm, pos=pos, offsets=offsets, keywords=keywords,
+            keywords_method=keywords_method, entities=entities, user_dicts=dicts or (),
+            news_dict=not no_news_dict, stopwords=stopwords,
+        )  # fmt: skip
+    except (DictionaryError, ValueError) as error:
+        raise typer.BadParameter(str(error)) from None
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    with command_guard(errors):
+        items = iter_numbered_records(paths or [], errors, encoding, glob)
+        results = ordered_map(_segment_work, items, jobs, chunk_size=16,
+                              initializer=start_worker, initargs=(segmenter.options(),))
+        records = collect(results, errors)
+        if text_only:
+            _write_words(records)
+        else:
+            write_jsonl(records)
+
+
 def main() -> None:
     """Console entry point."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # before a command's own guard is in place
+        sys.exit(ExitStatus.INTERRUPTED)
