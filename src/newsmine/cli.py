@@ -179,8 +179,6 @@ def run(
         ENGINES, BatchError, BatchOptions, DatePatternError, EngineUnavailable, PipelineSettings, date_matcher,
         format_summary, run_batch,
     )
-    import rich.markup
-
     from newsmine.console import err_console
     from newsmine.io import print_error
 
@@ -208,7 +206,7 @@ def run(
         try:
             summary = run_batch(options, errors)
         except EngineUnavailable as exc:
-            print_error(rich.markup.escape(str(exc)))  # print_error reads rich markup: keep "[dask]"
+            print_error(str(exc))
             raise typer.Exit(ExitStatus.USAGE) from None
         except BatchError as exc:
             print_error(str(exc))
@@ -229,6 +227,19 @@ def _print_warning(message: str, quiet: bool) -> None:
 
     if not quiet:
         err_console().print(Text.assemble(("warning: ", "bold yellow"), message), soft_wrap=True)
+
+
+def _unless_all_inputs_failed(records: Iterable[dict], errors: ErrorLog) -> Iterator[dict]:
+    """Pass `records` through; when none came and inputs failed, raise ExportError so that the
+    export is abandoned and an existing output is not replaced by an empty one."""
+    from newsmine.export import ExportError
+
+    count = 0
+    for record in records:
+        count += 1
+        yield record
+    if count == 0 and errors.errors:
+        raise ExportError("no good records to export; an existing output was left as it was")
 
 
 @app.command()
@@ -286,7 +297,7 @@ def export(
             numbered = (item for item in numbered if item[2].get("type") == record_type)
         try:
             count = export_records(
-                checker.filter(numbered),
+                _unless_all_inputs_failed(checker.filter(numbered), errors),
                 output,
                 fmt,
                 fields=columns,
@@ -297,6 +308,7 @@ def export(
                 on_warning=lambda message: _print_warning(message, quiet),
             )
         except ExportError as exc:
+            checker.finish()
             errors.report(InputError(output, str(exc)))
         else:
             checker.finish()
@@ -369,16 +381,18 @@ def show(
 
 
 def _stats_work(item: tuple[str, int | None, dict], kinds: frozenset[str] | None, all_numbers: bool,
-                passthrough: bool) -> list[dict] | InputError:
-    """Figure records for one (source, line, record) item, or the InputError for a record without text."""
-    from newsmine.stats import figures_for_record
+                passthrough: bool) -> list[str] | InputError:
+    """The figure records of one (source, line, record) item as JSON lines (serialised here, so
+    --jobs workers share that work too), or the InputError for a record without text."""
+    from newsmine.io import dumps
+    from newsmine.stats import figure_lines
 
     source, line, record = item
     if not isinstance(record.get("text"), str):
         where = "" if line is not None else f" (record {record.get('id')!r})"
         return InputError(source, f"record has no `text` string{where}; skipped", line)
-    figures = figures_for_record(record, kinds=set(kinds) if kinds is not None else None, all_numbers=all_numbers)
-    return [record, *figures] if passthrough else figures
+    lines = figure_lines(record, kinds=set(kinds) if kinds is not None else None, all_numbers=all_numbers)
+    return [dumps(record), *lines] if passthrough else lines
 
 
 def _parse_kinds(value: str | None) -> frozenset[str] | None:
@@ -434,11 +448,13 @@ def stats(
     with command_guard(errors):
         items = iter_numbered_records(paths or [], errors, encoding, glob)
         work = functools.partial(_stats_work, kinds=kind_set, all_numbers=all_numbers, passthrough=passthrough)
-        write_jsonl(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
+        _write_lines(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
 
 
-def _segment_work(item: tuple[str, int | None, dict]) -> list[dict] | InputError:
-    """One (source, line, record) item segmented by this process's Segmenter, or why it failed."""
+def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[str] | InputError:
+    """One (source, line, record) item segmented by this process's Segmenter, as its output line
+    (serialised here, so --jobs workers share that work too), or why it failed."""
+    from newsmine.io import dumps
     from newsmine.segment import segment_in_worker
 
     source, line, record = item
@@ -448,14 +464,13 @@ def _segment_work(item: tuple[str, int | None, dict]) -> list[dict] | InputError
     result = segment_in_worker(record)
     if isinstance(result, str):
         return InputError(source, f"{result}; skipped", line)
-    return [result]
+    return [" ".join(result["tokens"]) if text_only else dumps(result)]
 
 
-def _write_words(records: Iterable[dict]) -> None:
-    """Each record's tokens as one line of space-separated words."""
+def _write_lines(lines: Iterable[str]) -> None:
     out = sys.stdout
-    for record in records:
-        out.write(" ".join(record["tokens"]))
+    for line in lines:
+        out.write(line)
         out.write("\n")
     out.flush()
 
@@ -469,7 +484,7 @@ def segment(
     no_hmm: Annotated[bool, typer.Option("--no-hmm", help="Do not let jieba's HMM join unknown words.")] = False,
     pos: Annotated[bool, typer.Option("--pos", help="Add `pos`: jieba part-of-speech tags aligned with tokens.")] = False,
     offsets: Annotated[
-        bool, typer.Option("--offsets", help='Tokens as {"w","start","end"} with text[start:end] == w.')
+        bool, typer.Option("--offsets", help='Tokens as {"w","start","end"} with text\\[start:end] == w.')
     ] = False,
     keywords: Annotated[
         int, typer.Option("--keywords", "-k", help="Add `keywords`: the top N words with weights (0 = none).", min=0)
@@ -510,6 +525,8 @@ def segment(
 
     Example: newsmine split page.txt | newsmine segment --keywords 5 | jq -c .keywords
     """
+    import functools
+
     from newsmine.io import iter_numbered_records
     from newsmine.segment import DictionaryError, Segmenter, start_worker
 
@@ -527,13 +544,10 @@ def segment(
     errors = ErrorLog(strict=strict, quiet=quiet)
     with command_guard(errors):
         items = iter_numbered_records(paths or [], errors, encoding, glob)
-        results = ordered_map(_segment_work, items, jobs, chunk_size=16,
-                              initializer=start_worker, initargs=(segmenter.options(),))
-        records = collect(results, errors)
-        if text_only:
-            _write_words(records)
-        else:
-            write_jsonl(records)
+        work = functools.partial(_segment_work, text_only=text_only)
+        results = ordered_map(work, items, jobs, chunk_size=16, initializer=start_worker,
+                              initargs=(segmenter.options(),))
+        _write_lines(collect(results, errors))
 
 
 def main() -> None:

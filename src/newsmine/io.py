@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from io import BufferedReader
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +23,8 @@ import charset_normalizer
 STDIN = "-"
 SNIFF_BYTES = 64 * 1024
 BINARY_CONTROL_RATIO = 0.01
+# Bytes that are not suspicious in text: printable and high bytes, tab, newlines, form feed, escape.
+_NOT_CONTROL_BYTES = bytes(range(32, 256)) + b"\t\n\x0c\r\x1b"
 
 
 class ExitStatus(IntEnum):
@@ -91,9 +94,11 @@ class ErrorLog:
 
 def print_error(message: str) -> None:
     """Print one error line on stderr (styled with rich when stderr is a terminal)."""
+    from rich.markup import escape
+
     from newsmine.console import err_console
 
-    err_console().print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    err_console().print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -173,6 +178,8 @@ def detect_encoding(data: bytes) -> str | None:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
+    if _looks_binary(data):
+        return _sniff_bomless_utf16(data)
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -180,8 +187,6 @@ def detect_encoding(data: bytes) -> str | None:
         # A file cut in the middle of a multi-byte character is still UTF-8.
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
-    if _looks_binary(data):
-        return None
     best = charset_normalizer.from_bytes(data[: 4 * SNIFF_BYTES]).best()
     if best is None:
         return None
@@ -191,11 +196,27 @@ def detect_encoding(data: bytes) -> str | None:
     return best.encoding
 
 
+def _sniff_bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark looks binary (NUL bytes); accept it when it decodes to text."""
+    if len(data) % 2:
+        return None
+    sample = data[:SNIFF_BYTES]
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for char in text if char.isprintable() or char in "\n\r\t")
+        if printable >= 0.99 * len(text):
+            return codec
+    return None
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:SNIFF_BYTES]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample.translate(None, _NOT_CONTROL_BYTES))
     return controls > BINARY_CONTROL_RATIO * max(len(sample), 1)
 
 
@@ -206,10 +227,10 @@ def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> str:
     binary or cannot be decoded.
     """
     if encoding is None:
-        if _looks_binary(data) and not any(data.startswith(bom) for bom, _ in _BOMS):
-            raise InputError(source, "binary file (not text); skipped")
         encoding = detect_encoding(data)
         if encoding is None:
+            if _looks_binary(data):
+                raise InputError(source, "binary file (not text); skipped")
             raise InputError(source, "cannot detect the text encoding; try --encoding")
     try:
         text = data.decode(encoding)
@@ -321,6 +342,73 @@ def iter_records(
     """Records from every input in order: JSON lines as they are, text files as documents."""
     for source in expand_inputs(paths, errors, pattern):
         yield from iter_source_records(source, errors, encoding)
+
+
+def iter_jsonl_numbered(
+    lines: Iterable[str], source: str, errors: ErrorLog, first_line: int = 1
+) -> Iterator[tuple[int, dict]]:
+    """Like iter_jsonl, but yields (line number, record), so later checks can name the line."""
+    for number, line in enumerate(lines, start=first_line):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.report(InputError(source, f"invalid JSON ({exc.msg}, column {exc.colno})", number))
+            continue
+        if not isinstance(record, dict):
+            errors.report(InputError(source, "a JSON line must be an object", number))
+            continue
+        yield number, record
+
+
+def iter_numbered_records(
+    paths: Sequence[str],
+    errors: ErrorLog,
+    encoding: str | None = None,
+    pattern: str = "*.txt",
+) -> Iterator[tuple[str, int | None, dict]]:
+    """Like iter_records, but yields (source name, line number, record).
+
+    JSON-lines records carry their line number; a text input's document record has None.
+    Streams without `peek` (a test runner's stdin) are buffered so they can be sniffed too.
+    """
+    for source in expand_inputs(paths, errors, pattern):
+        yield from _iter_numbered_source(source, errors, encoding)
+
+
+def _iter_numbered_source(
+    source: Source, errors: ErrorLog, encoding: str | None
+) -> Iterator[tuple[str, int | None, dict]]:
+    try:
+        handle = source.open_binary()
+    except OSError as exc:
+        errors.report(InputError(source.name, exc.strerror or str(exc)))
+        return
+    try:
+        if not hasattr(handle, "peek"):
+            handle = BufferedReader(handle)  # type: ignore[arg-type]
+        if _is_jsonl_start(handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
+            text_lines = codecs.iterdecode(handle, "utf-8-sig", errors="replace")
+            for number, record in iter_jsonl_numbered(text_lines, source.name, errors):
+                yield source.name, number, record
+            return
+        data = handle.read()
+    except OSError as exc:
+        errors.report(InputError(source.name, exc.strerror or str(exc)))
+        return
+    finally:
+        if not source.is_stdin:
+            handle.close()
+    if not data.strip():
+        errors.report(InputError(source.name, "empty input"))
+        return
+    try:
+        text = decode_bytes(data, source.name, encoding)
+    except InputError as error:
+        errors.report(error)
+        return
+    yield source.name, None, document_record(source.name, text)
 
 
 def dumps(record: dict) -> str:

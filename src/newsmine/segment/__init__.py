@@ -1,0 +1,44 @@
+"""Word segmentation for Chinese news text: jieba's results at jieba-rs's speed.
+
+    from newsmine.segment import Segmenter
+    segmenter = Segmenter(keywords=5, entities=True)
+    segmenter.cut("平湖市人民政府")            # -> ['平湖市', '人', '民政', '府'] (jieba's words)
+    segmenter.segment_record({"type": "article", "id": "a#1", "text": "..."})  # adds tokens, ...
+
+Backends, routing and the identity evidence: segmenter.py and docs/segment.md.
+"""
+
+from __future__ import annotations
+
+from newsmine.segment.backends import JiebaBackend, RjiebaBackend
+from newsmine.segment.dictionary import DictEntry, DictionaryError
+from newsmine.segment.segmenter import BACKENDS, MODES, Segmenter
+
+__all__ = [
+    "BACKENDS",
+    "MODES",
+    "DictEntry",
+    "DictionaryError",
+    "JiebaBackend",
+    "RjiebaBackend",
+    "Segmenter",
+    "segment_in_worker",
+    "start_worker",
+]
+
+_worker_segmenter: Segmenter | None = None
+
+
+def start_worker(options: dict) -> None:
+    """Process initializer for parallel runs: build this process's Segmenter once."""
+    global _worker_segmenter
+    _worker_segmenter = Segmenter(**options).load()
+
+
+def segment_in_worker(record: dict) -> dict | str:
+    """Segment one record with this process's Segmenter; a bad record gives its error message."""
+    assert _worker_segmenter is not None, "start_worker() was not called in this process"
+    try:
+        return _worker_segmenter.segment_record(record)
+    except ValueError as error:
+        return str(error)
