@@ -17,7 +17,7 @@ install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
 demo: install
-	$(BIN)/newsmine split $(SAMPLE) | $(BIN)/newsmine stats | $(BIN)/newsmine show --limit 40
+	$(BIN)/newsmine split $(SAMPLE) | $(BIN)/newsmine stats --passthrough | $(BIN)/newsmine show --no-pager
 
 test: install-test
 	$(BIN)/python -m pytest -q

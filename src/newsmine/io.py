@@ -260,8 +260,10 @@ def read_text(source: Source, encoding: str | None = None) -> str:
 # --------------------------------------------------------------------------- JSON lines
 
 
-def iter_jsonl(lines: Iterable[str], source: str, errors: ErrorLog, first_line: int = 1) -> Iterator[dict]:
-    """Parse JSON lines into dicts; bad lines are reported to `errors` (with line numbers) and skipped.
+def iter_jsonl_numbered(
+    lines: Iterable[str], source: str, errors: ErrorLog, first_line: int = 1
+) -> Iterator[tuple[int, dict]]:
+    """Parse JSON lines into (line number, dict); bad lines are reported to `errors` and skipped.
 
     Blank lines are ignored. Every record must be a JSON object.
     """
@@ -276,61 +278,40 @@ def iter_jsonl(lines: Iterable[str], source: str, errors: ErrorLog, first_line: 
         if not isinstance(record, dict):
             errors.report(InputError(source, "a JSON line must be an object", number))
             continue
-        yield record
+        yield number, record
+
+
+def iter_jsonl(lines: Iterable[str], source: str, errors: ErrorLog) -> Iterator[dict]:
+    """Parse JSON lines into dicts, as iter_jsonl_numbered without the line numbers."""
+    return (record for _, record in iter_jsonl_numbered(lines, source, errors))
 
 
 def _is_jsonl_start(head: bytes) -> bool:
-    for bom, _ in _BOMS[:1]:
-        if head.startswith(bom):
-            head = head[len(bom) :]
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
     return head.lstrip()[:1] == b"{"
-
-
-def iter_source_records(
-    source: Source,
-    errors: ErrorLog,
-    encoding: str | None = None,
-) -> Iterator[dict]:
-    """Yield the records of one input.
-
-    A stream whose first non-blank character is "{" is read as JSON lines, streamed line by
-    line. Anything else is text: one `document` record {type, id, source, text} for the input.
-    Input failures are reported to `errors` and end this input only.
-    """
-    try:
-        handle = source.open_binary()
-    except OSError as exc:
-        errors.report(InputError(source.name, exc.strerror or str(exc)))
-        return
-    try:
-        head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(handle, "peek") else b""
-        if _is_jsonl_start(head):
-            # Iterating the binary handle yields byte lines; "\n" is ASCII, so each decoded
-            # piece is one whole line.
-            text_lines = codecs.iterdecode(handle, "utf-8-sig", errors="replace")
-            yield from iter_jsonl(text_lines, source.name, errors)
-            return
-        data = handle.read()
-    except OSError as exc:
-        errors.report(InputError(source.name, exc.strerror or str(exc)))
-        return
-    finally:
-        if not source.is_stdin:
-            handle.close()
-    if not data.strip():
-        errors.report(InputError(source.name, "empty input"))
-        return
-    try:
-        text = decode_bytes(data, source.name, encoding)
-    except InputError as error:
-        errors.report(error)
-        return
-    yield document_record(source.name, text)
 
 
 def document_record(source: str, text: str) -> dict:
     """A plain-text input as a record, so text and records flow through the same stages."""
     return {"type": "document", "id": source, "source": source, "text": text}
+
+
+def iter_numbered_records(
+    paths: Sequence[str],
+    errors: ErrorLog,
+    encoding: str | None = None,
+    pattern: str = "*.txt",
+) -> Iterator[tuple[str, int | None, dict]]:
+    """Records from every input in order, as (source name, line number, record).
+
+    A stream whose first non-blank character is "{" is read as JSON lines, streamed line by
+    line, each record with its line number. Anything else is text: one `document` record
+    {type, id, source, text} for the input, with line number None. Input failures are reported
+    to `errors` and end that input only.
+    """
+    for source in expand_inputs(paths, errors, pattern):
+        yield from _iter_numbered_source(source, errors, encoding)
 
 
 def iter_records(
@@ -340,41 +321,7 @@ def iter_records(
     pattern: str = "*.txt",
 ) -> Iterator[dict]:
     """Records from every input in order: JSON lines as they are, text files as documents."""
-    for source in expand_inputs(paths, errors, pattern):
-        yield from iter_source_records(source, errors, encoding)
-
-
-def iter_jsonl_numbered(
-    lines: Iterable[str], source: str, errors: ErrorLog, first_line: int = 1
-) -> Iterator[tuple[int, dict]]:
-    """Like iter_jsonl, but yields (line number, record), so later checks can name the line."""
-    for number, line in enumerate(lines, start=first_line):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.report(InputError(source, f"invalid JSON ({exc.msg}, column {exc.colno})", number))
-            continue
-        if not isinstance(record, dict):
-            errors.report(InputError(source, "a JSON line must be an object", number))
-            continue
-        yield number, record
-
-
-def iter_numbered_records(
-    paths: Sequence[str],
-    errors: ErrorLog,
-    encoding: str | None = None,
-    pattern: str = "*.txt",
-) -> Iterator[tuple[str, int | None, dict]]:
-    """Like iter_records, but yields (source name, line number, record).
-
-    JSON-lines records carry their line number; a text input's document record has None.
-    Streams without `peek` (a test runner's stdin) are buffered so they can be sniffed too.
-    """
-    for source in expand_inputs(paths, errors, pattern):
-        yield from _iter_numbered_source(source, errors, encoding)
+    return (record for _, _, record in iter_numbered_records(paths, errors, encoding, pattern))
 
 
 def _iter_numbered_source(
@@ -387,8 +334,10 @@ def _iter_numbered_source(
         return
     try:
         if not hasattr(handle, "peek"):
-            handle = BufferedReader(handle)  # type: ignore[arg-type]
+            handle = BufferedReader(handle)  # type: ignore[arg-type]  # e.g. a test runner's stdin
         if _is_jsonl_start(handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
+            # Iterating the binary handle yields byte lines; "\n" is ASCII, so each decoded
+            # piece is one whole line.
             text_lines = codecs.iterdecode(handle, "utf-8-sig", errors="replace")
             for number, record in iter_jsonl_numbered(text_lines, source.name, errors):
                 yield source.name, number, record
