@@ -9,7 +9,7 @@ of one `document` record per file for newsmine, plus a doubled JSONL. Then, in o
 1. times `python -m jieba -q -d <sep>` (the reference CLI, one core), with the news dictionary as
    its user dictionary (-u, the same words newsmine's default uses) and without, and `newsmine
    segment` with --backend jieba, --backend rjieba, the default (auto), --no-news-dict, --jobs 2,
-   and the default on the doubled input (memory should stay flat); prints wall and CPU seconds,
+   and the default and --jobs 2 on the doubled input (memory should stay flat); prints wall and CPU seconds,
    chars/s, MB/s, peak RSS and the ratios to `python -m jieba -u news.txt`;
 2. checks that each newsmine run's tokens equal `python -m jieba`'s (the run with the same
    dictionaries), token for token;
@@ -158,6 +158,7 @@ def main() -> None:
             ("newsmine segment --no-news-dict", [*NEWSMINE, "segment", "-q", "--no-news-dict", str(inputs["corpus.jsonl"])], 1),
             ("newsmine segment --jobs 2", [*NEWSMINE, "segment", "-q", "--jobs", "2", str(inputs["corpus.jsonl"])], 1),
             ("newsmine segment, input doubled", [*NEWSMINE, "segment", "-q", str(inputs["corpus2.jsonl"])], 2),
+            ("newsmine segment --jobs 2, doubled", [*NEWSMINE, "segment", "-q", "--jobs", "2", str(inputs["corpus2.jsonl"])], 2),
         ]
         outputs: dict[str, Path] = {}
         results: dict[str, Run] = {}

@@ -100,10 +100,11 @@ def test_jobs_keep_input_order(runner, tmp_path):
     assert parallel.stdout == serial.stdout
 
 
-def test_piping_into_head_ends_quietly(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_piping_into_head_ends_quietly(tmp_path, jobs):
     many = [str(SAMPLE_PAGE)] * 300
     pipeline = subprocess.run(
-        " ".join(NEWSMINE + ["split", *many]) + " | head -n 2",
+        " ".join(NEWSMINE + ["split", "--jobs", jobs, *many]) + " | head -n 2",
         shell=True, capture_output=True, text=True, cwd=ROOT, timeout=120,
     )
     assert len(pipeline.stdout.splitlines()) == 2
@@ -121,6 +122,14 @@ def test_ctrl_c_exits_130_without_a_traceback():
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert b"Traceback" not in stderr
+
+
+def test_folder_without_matching_files_is_reported(runner, tmp_path):
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["split", str(tmp_path), str(SAMPLE_PAGE)])
+    assert result.exit_code == 1
+    assert len(parse_jsonl(result.stdout)) == 6
+    assert result.stderr == f"error: {tmp_path}: no files matching '*.txt' in this directory\n"
 
 
 def test_usage_errors_exit_2(runner):

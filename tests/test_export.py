@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -524,3 +525,25 @@ def test_sample_page_pipeline_to_a_spreadsheet(tmp_path, sample_page):
         assert frame["id"].tolist() == [record["id"] for record in expected]
         assert frame["text"].tolist() == [record["text"] for record in expected]
     assert "逐梦春天里 阔步新征程" in sheets["article"]["title"].tolist()
+
+
+def test_segmented_articles_with_offsets_export_and_show(tmp_path, runner, sample_page):
+    """`segment --offsets` turns tokens into objects: export and show must take them, not skip them."""
+    split = runner.invoke(app, ["split", str(sample_page)])
+    segmented = runner.invoke(app, ["segment", "--offsets", "--pos"], input=split.stdout)
+    assert segmented.exit_code == 0, segmented.stderr
+    articles = [json.loads(line) for line in segmented.stdout.splitlines()]
+    path = tmp_path / "segmented.jsonl"
+    path.write_text(segmented.stdout, encoding="utf-8")
+    out = tmp_path / "words.parquet"
+    result = runner.invoke(app, ["export", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert pq.read_table(out).column("tokens").to_pylist() == [article["tokens"] for article in articles]
+    csv_out = runner.invoke(app, ["export", str(path), "-f", "csv", "--fields", "id,tokens"])
+    assert csv_out.exit_code == 0, csv_out.stderr
+    frame = pd.read_csv(io.StringIO(csv_out.stdout))
+    assert [json.loads(cell) for cell in frame["tokens"]] == [article["tokens"] for article in articles]
+    shown = runner.invoke(app, ["show", str(path), "--limit", "2"])
+    assert shown.exit_code == 0, shown.stderr
+    assert "逐梦春天里 阔步新征程" in shown.stdout

@@ -146,3 +146,36 @@ def test_dumps_keeps_chinese_readable_on_one_line():
     line = dumps({"type": "figure", "text": "增长31.7%", "nested": {"a": [1, 2]}})
     assert "\n" not in line and "增长31.7%" in line
     assert json.loads(line)["nested"] == {"a": [1, 2]}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16", "utf-16-le"])
+def test_jsonl_inputs_in_other_encodings_are_detected_not_garbled(tmp_path, encoding):
+    records = [{"type": "article", "id": f"a#{n}", "title": "逐梦春天里 阔步新征程", "text": "实到外资4.03亿美元。" * 40}
+               for n in range(1, 4)]
+    path = tmp_path / "records.jsonl"
+    path.write_bytes("".join(dumps(record) + "\n" for record in records).encode(encoding))
+    log = quiet_log()
+    assert list(iter_records([str(path)], log)) == records
+    assert log.errors == []
+
+
+def test_jsonl_lines_that_do_not_decode_are_reported_by_number_not_replaced(tmp_path):
+    good = [dumps({"type": "article", "id": f"a#{n}", "text": "增长31.7%"}).encode("utf-8") for n in range(2000)]
+    bad = dumps({"type": "article", "id": "bad", "text": "增长9.1%"}).encode("gbk")
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join([*good[:1999], bad, good[1999]]) + b"\n")  # the bad line is past the sniffed head
+    log = quiet_log()
+    records = list(iter_records([str(path)], log))
+    assert [record["id"] for record in records] == [f"a#{n}" for n in range(2000)]
+    assert {record["text"] for record in records} == {"增长31.7%"}
+    assert [(error.line, error.reason.split(" at ")[0]) for error in log.errors] == [(2000, "undecodable bytes as utf-8")]
+
+
+def test_forced_encoding_applies_to_jsonl_inputs(tmp_path):
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(dumps({"type": "article", "id": "a#1", "text": "增长31.7%"}).encode("gbk") + b"\n")
+    (record,) = list(iter_records([str(path)], quiet_log(), encoding="gbk"))
+    assert record["text"] == "增长31.7%"
+    log = quiet_log()
+    assert list(iter_records([str(path)], log, encoding="no-such-codec")) == []
+    assert [error.reason for error in log.errors] == ["unknown encoding 'no-such-codec'"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from newsmine.cli import app
-from newsmine.stats import KINDS, extract_figures, figures_for_record, parse_numeral
+from newsmine.stats import KINDS, extract_figures, figure_lines, figures_for_record, parse_numeral
 
 
 def figures(text: str, **options) -> list[tuple]:
@@ -142,6 +142,33 @@ def test_not_figures(text: str) -> None:
     assert figures(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["这两类产品的规模", "上述3家银行已解散", "我在城郊看到过一个例子", "作战能力上了一个大台阶", "2024两会期间",
+     "2024/2025赛季", "获得第1、2名", "永远得不到一个办法"],
+)
+def test_not_figures_references_and_verb_endings(text: str) -> None:
+    assert figures(text) == []
+
+
+def test_shang_means_over_only_before_a_scale_word() -> None:
+    assert one("广东地区生产总值迈上14万亿元新台阶")["approx"] is None
+    assert (one("覆盖全国上百座城市")["text"], one("覆盖全国上百座城市")["approx"]) == ("上百座", "over")
+    assert (one("全国春播已过一成。")["text"], one("全国春播已过一成。")["approx"]) == ("过一成", "over")
+
+
+def test_numbers_sharing_the_unit_of_the_last_list_item() -> None:
+    found = extract_figures("这些指数分别覆盖30、27、35个二级行业")
+    assert [(f["text"], f["kind"], f["value"], f["unit"], f["metric"]) for f in found] == [
+        ("30", "count", 30, "个", "二级行业"), ("27", "count", 27, "个", "二级行业"), ("35个", "count", 35, "个", "二级行业"),
+    ]
+    assert figures("3、4月份") == [] and figures("2019、2020年") == []
+
+
+def test_duo_after_a_physical_unit_at_a_clause_end_is_approximate() -> None:
+    assert (one("每天要跑42公里多，从不间断")["text"], one("每天要跑42公里多，从不间断")["approx"]) == ("42公里多", "over")
+
+
 def test_one_with_measure_word_is_an_article_unless_qualified() -> None:
     assert figures("一件童装") == []
     assert figures("缴获近一吨冰毒") == [("近一吨", "quantity", 1, "吨")]
@@ -201,10 +228,41 @@ def test_basis_metric_period_sentence() -> None:
     assert points["sentence"] == text[: text.index("下一句")]
 
 
+@pytest.mark.parametrize(
+    ("text", "figure", "metric"),
+    [
+        ("某食品有限公司98%的员工选择了留在本地过年。", "98%", "员工"),  # X的Y: a share of Y, not of the company
+        ("今年安排10亿元资金支持示范县。", "10亿元", "资金"),  # the object of 安排, not 安排
+        ("全村32户贫困户人均增收", "32户", "贫困户"),  # the noun after the measure word is what is counted
+        ("种植户1.7万余户，种植面积20万亩。", "1.7万余户", "种植户"),  # 种植 + 户 is a noun, not a verb
+        ("该县河道由去年的12.1万米延长到13.3万米。", "13.3万米", "该县河道"),  # a level in the same clause
+        ("截至6月11日，两市主力资金净流出近300亿元", "近300亿元", "两市主力资金净流出"),  # dates are not metrics
+        ("河池共投入8.27亿元，节水效果明显。", "8.27亿元", "投入"),  # nothing after: the verb is what is reported
+        ("从进展看，5家企业提交注册，12个州联合起诉。", "12个", "州"),  # the noun stops at the verb
+    ],
+)
+def test_metric_heuristic(text: str, figure: str, metric: str) -> None:
+    assert next(f for f in extract_figures(text) if f["text"] == figure)["metric"] == metric
+
+
+def test_respective_lists_take_their_own_metrics() -> None:
+    by_names = extract_figures("收盘时，甲指数、乙指数、丙指数分别下跌0.16%、0.68%、1.13%。")
+    assert [f["metric"] for f in by_names] == ["甲指数", "乙指数", "丙指数"]
+    by_figures = extract_figures("合同额1264.2亿元，执行额885.4亿元，分别增长14.1%和10.9%。")
+    assert [f["metric"] for f in by_figures] == ["合同额", "执行额", "合同额", "执行额"]
+
+
 def test_offsets_match_text() -> None:
     text = "规上工业总产值实现1612.3亿元，增长31.7%；惠及4万余名学生，１２.５％的人"
     for figure in extract_figures(text, all_numbers=True):
         assert text[figure["start"] : figure["end"]] == figure["text"]
+
+
+def test_figure_lines_are_the_json_of_figure_records() -> None:
+    record = {"type": "article", "id": "p#3", "source": "p.txt", "date": "2022-02-10", "page": 1,
+              "text": "实到外资4.03亿美元，增长31.7%，1.64:1；“引号”\\和\n换行，约3.5万吨，1e3个"}
+    expected = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures_for_record(record)]
+    assert figure_lines(record) == expected and len(expected) >= 4
 
 
 def test_figures_for_record_builds_records() -> None:

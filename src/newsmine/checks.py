@@ -55,7 +55,8 @@ _COMMON: dict[str, Check] = {
 }
 # Fields `segment` adds to articles and documents.
 _SEGMENTED: dict[str, Check] = {
-    "tokens": _list_of(STRING),
+    # Words, or {"w", "start", "end"} objects with `segment --offsets`.
+    "tokens": Check("a list of strings or of objects", frozenset({list}), frozenset({str, dict})),
     "pos": _list_of(STRING),
     "keywords": _list_of(OBJECT),
     "entities": _list_of(OBJECT),
@@ -137,7 +138,7 @@ def record_problem(record: dict, extra_types: Collection[str] = (), any_type: bo
         check = checks.get(name)
         if check is None:
             continue
-        if type(value) not in check.types or (check.item_types is not None and value and not check.accepts(value)):
+        if not check.accepts(value):
             return f"{record_type} field {name!r} should be {check.expected}, got {describe(value)}"
     return None
 

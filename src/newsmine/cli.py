@@ -41,7 +41,7 @@ GlobOpt = Annotated[str, typer.Option("--glob", help="File pattern used inside f
 EncodingOpt = Annotated[
     Optional[str], typer.Option("--encoding", help="Force the input encoding (default: detect UTF-8/BOM, GB18030, UTF-16...).")
 ]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores); output keeps input order.")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = all cores); output keeps input order.")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first bad input instead of skipping it.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No messages on stderr except errors.")]
 
@@ -229,17 +229,18 @@ def _print_warning(message: str, quiet: bool) -> None:
         err_console().print(Text.assemble(("warning: ", "bold yellow"), message), soft_wrap=True)
 
 
-def _unless_all_inputs_failed(records: Iterable[dict], errors: ErrorLog) -> Iterator[dict]:
+def _unless_all_inputs_failed(records: Iterable[dict], errors: ErrorLog, output: str) -> Iterator[dict]:
     """Pass `records` through; when none came and inputs failed, raise ExportError so that the
     export is abandoned and an existing output is not replaced by an empty one."""
-    from newsmine.export import ExportError
+    from newsmine.export import STDOUT, ExportError
 
     count = 0
     for record in records:
         count += 1
         yield record
     if count == 0 and errors.errors:
-        raise ExportError("no good records to export; an existing output was left as it was")
+        kept = "" if output == STDOUT else "; an existing output was left as it was"
+        raise ExportError(f"no good records to export{kept}")
 
 
 @app.command()
@@ -297,7 +298,7 @@ def export(
             numbered = (item for item in numbered if item[2].get("type") == record_type)
         try:
             count = export_records(
-                _unless_all_inputs_failed(checker.filter(numbered), errors),
+                _unless_all_inputs_failed(checker.filter(numbered), errors, output),
                 output,
                 fmt,
                 fields=columns,

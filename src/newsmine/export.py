@@ -209,6 +209,14 @@ def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield chunk
 
 
+def _by_table(chunk: list[dict], table: str | None) -> dict[str, list[dict]]:
+    """The records of `chunk` grouped by the table (or sheet) they go to: `table`, else their type."""
+    groups: dict[str, list[dict]] = {}
+    for record in chunk:
+        groups.setdefault(table or str(record.get("type") or "records"), []).append(record)
+    return groups
+
+
 def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -439,10 +447,7 @@ def _write_xlsx(chunks: Iterator[list[dict]], path: Path, columns: Columns, tabl
     count = 0
     try:
         for chunk in chunks:
-            groups: dict[str, list[dict]] = {}
-            for record in chunk:
-                groups.setdefault(table or str(record.get("type") or "records"), []).append(record)
-            for name, rows in groups.items():
+            for name, rows in _by_table(chunk, table).items():
                 sheet = sheets.get(name)
                 if sheet is None:
                     sheet = sheets[name] = _Sheet(book, name, columns, rows)
@@ -576,7 +581,12 @@ class _ParquetSink:
         for name in names:
             values = [row.get(name) for row in rows]
             try:
-                array = pa.array(values, type=self.types.get(name))
+                try:
+                    array = pa.array(values, type=self.types.get(name))
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    if name not in self.types:
+                        raise
+                    array = pa.array(values)  # another shape than usual, e.g. tokens with offsets
                 if array.type == pa.null() and name in self.nested_types:
                     array = pa.nulls(len(values), self.nested_types[name])
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
@@ -732,10 +742,7 @@ def _sqlite_transaction(
     count = 0
     try:
         for chunk in chunks:
-            groups: dict[str, list[dict]] = {}
-            for record in chunk:
-                groups.setdefault(table or str(record.get("type") or "records"), []).append(record)
-            for name, rows in groups.items():
+            for name, rows in _by_table(chunk, table).items():
                 if name not in tables:
                     tables[name] = _SqliteTable(connection, name, columns.copy(), replace)
                 tables[name].upsert(rows)

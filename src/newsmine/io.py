@@ -286,10 +286,56 @@ def iter_jsonl(lines: Iterable[str], source: str, errors: ErrorLog) -> Iterator[
     return (record for _, record in iter_jsonl_numbered(lines, source, errors))
 
 
-def _is_jsonl_start(head: bytes) -> bool:
-    if head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8) :]
-    return head.lstrip()[:1] == b"{"
+def _jsonl_encoding(head: bytes, forced: str | None) -> str | None:
+    """The encoding to read a JSON-lines input in, judged from its first bytes (`forced` when
+    given, else detected as for text), or None when the input does not start with "{"."""
+    ascii_start = head.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
+    if forced is None and ascii_start != b"{" and b"\x00" not in head[:4]:
+        return None  # plain text, told apart without detecting its encoding (UTF-16/32 JSON has NULs)
+    encoding = forced or detect_encoding(head) or "utf-8"
+    text = codecs.getincrementaldecoder(encoding)(errors="ignore").decode(head)
+    return encoding if text.lstrip("\ufeff \t\r\n")[:1] == "{" else None
+
+
+def _decoded_lines(handle: IO[bytes], encoding: str, source: str, errors: ErrorLog) -> Iterator[str]:
+    """The lines of a JSON-lines input, decoded strictly: an undecodable line is reported with its
+    number and read as blank (never silently turned into replacement characters)."""
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        lines = _decoded_wide_lines(handle, encoding, source, errors)
+    else:
+        lines = _decoded_narrow_lines(handle, encoding, source, errors)
+    first = next(lines, None)
+    if first is not None:
+        yield first.removeprefix("\ufeff")  # a byte-order mark left by a forced encoding
+        yield from lines
+
+
+def _decoded_narrow_lines(handle: IO[bytes], encoding: str, source: str, errors: ErrorLog) -> Iterator[str]:
+    """_decoded_lines for UTF-8, GB18030 and the other ASCII-compatible encodings, in which byte
+    10 is always a line end."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            reason = f"undecodable bytes as {encoding} at byte {exc.start} of the line; try --encoding"
+            errors.report(InputError(source, reason, number))
+            yield ""
+
+
+def _decoded_wide_lines(handle: IO[bytes], encoding: str, source: str, errors: ErrorLog) -> Iterator[str]:
+    """_decoded_lines for UTF-16/32, whose line ends are not single bytes; a decoding error ends the input."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pending, number = "", 0
+    try:
+        for raw in iter(lambda: handle.read(SNIFF_BYTES), b""):
+            *lines, pending = (pending + decoder.decode(raw)).split("\n")
+            number += len(lines)
+            yield from lines
+        pending += decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        errors.report(InputError(source, f"undecodable bytes as {encoding}; rest of the input skipped", number + 1))
+        return
+    yield pending
 
 
 def document_record(source: str, text: str) -> dict:
@@ -327,6 +373,12 @@ def iter_records(
 def _iter_numbered_source(
     source: Source, errors: ErrorLog, encoding: str | None
 ) -> Iterator[tuple[str, int | None, dict]]:
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            errors.report(InputError(source.name, f"unknown encoding {encoding!r}"))
+            return
     try:
         handle = source.open_binary()
     except OSError as exc:
@@ -335,10 +387,9 @@ def _iter_numbered_source(
     try:
         if not hasattr(handle, "peek"):
             handle = BufferedReader(handle)  # type: ignore[arg-type]  # e.g. a test runner's stdin
-        if _is_jsonl_start(handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
-            # Iterating the binary handle yields byte lines; "\n" is ASCII, so each decoded
-            # piece is one whole line.
-            text_lines = codecs.iterdecode(handle, "utf-8-sig", errors="replace")
+        jsonl_encoding = _jsonl_encoding(handle.peek(SNIFF_BYTES)[:SNIFF_BYTES], encoding)
+        if jsonl_encoding is not None:
+            text_lines = _decoded_lines(handle, jsonl_encoding, source.name, errors)
             for number, record in iter_jsonl_numbered(text_lines, source.name, errors):
                 yield source.name, number, record
             return

@@ -68,4 +68,7 @@ def ordered_map(
         while pending:
             yield from pending.popleft().result()
     finally:
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        # Wait even when abandoning the stream (closed pipe, Ctrl-C): queued chunks are
+        # cancelled, so only the few running ones finish. Not waiting races Python 3.11's
+        # exit hook against the pool's closing wake-up pipe ("OSError: Bad file descriptor").
+        pool.shutdown(wait=True, cancel_futures=True)

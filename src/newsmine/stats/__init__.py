@@ -21,9 +21,6 @@ __all__ = [
 
 #: Article fields copied onto each figure when present (batch runs add them).
 CARRIED_FIELDS = ("date", "page")
-#: The figure fields extract_figures returns, in record order.
-_FIGURE_FIELDS = ("text", "start", "end", "kind", "value", "low", "high", "unit", "approx", "qualifier", "change",
-                  "basis", "metric", "period")
 
 
 def figures_for_record(record: dict, *, kinds: set[str] | None = None, all_numbers: bool = False) -> list[dict]:
@@ -54,18 +51,17 @@ def figure_lines(record: dict, *, kinds: set[str] | None = None, all_numbers: bo
             head += f',"{field}":' + _json(record[field])
     lines = []
     last_sentence, encoded_sentence = None, ""
-    for n, figure in enumerate(extract_figures(record["text"], all_numbers=all_numbers, kinds=kinds), start=1):
-        sentence = figure["sentence"]
-        if sentence is not last_sentence:
-            last_sentence, encoded_sentence = sentence, encode_basestring(sentence)
-        parts = ['{"type":"figure","id":', encode_basestring(figure_id(str(article), n)), head]
-        for field in _FIGURE_FIELDS:
-            parts.append(f',"{field}":')
-            parts.append(_json(figure[field]))
-        parts.append(',"sentence":')
-        parts.append(encoded_sentence)
-        parts.append("}")
-        lines.append("".join(parts))
+    for n, f in enumerate(extract_figures(record["text"], all_numbers=all_numbers, kinds=kinds), start=1):
+        if f["sentence"] is not last_sentence:
+            last_sentence, encoded_sentence = f["sentence"], encode_basestring(f["sentence"])
+        lines.append(
+            f'{{"type":"figure","id":{encode_basestring(figure_id(str(article), n))}{head}'
+            f',"text":{encode_basestring(f["text"])},"start":{f["start"]},"end":{f["end"]},"kind":"{f["kind"]}"'
+            f',"value":{_json(f["value"])},"low":{_json(f["low"])},"high":{_json(f["high"])},"unit":{_json(f["unit"])}'
+            f',"approx":{_json(f["approx"])},"qualifier":{_json(f["qualifier"])},"change":{_json(f["change"])}'
+            f',"basis":{_json(f["basis"])},"metric":{_json(f["metric"])},"period":{_json(f["period"])}'
+            f',"sentence":{encoded_sentence}}}'
+        )
     return lines
 
 

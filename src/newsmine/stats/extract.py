@@ -104,8 +104,8 @@ SUFFIX = regex.compile(
 )
 _POST_ONLY = regex.compile(r"(?P<post>左右|上下|以上|以下|开外)")
 _RANGE_JOIN = regex.compile(rf"{_SP}*(?:至|到|~|～|—{{1,2}}|–|-|－){_SP}*")
-_SLASH = regex.compile(r"/(\d+)(?![\d/.])")
-_COLON = regex.compile(r":(\d+(?:\.\d+)?)(?![\d:])")
+_SLASH = regex.compile(r"/([0-9]+)(?![\d/.])")
+_COLON = regex.compile(r":([0-9]+(?:\.[0-9]+)?)(?![\d:])")
 _CONSECUTIVE = regex.compile(r"([一二三四五六七八九])([二三四五六七八九])([十百千万亿]*)")
 _SPACES = regex.compile(rf"{_SP}+")
 _DUO = regex.compile("多")
@@ -125,8 +125,8 @@ _TIME_REFERENCE_AFTER = frozenset("前后来间里中内")
 _FRAMING = regex.compile(r"(?:未来|近|连续|过去|前|后|今后|每|这|那|最近|此后|已经|已|再|多)\s?$")
 _LAST_DIGIT = regex.compile(r"(?r)[\d%]")
 _LIST_SEPARATOR = regex.compile(r"[、和]")
-_POWER = regex.compile(r"\^(-?\d{1,3}(?:\.\d+)?)(?![\d.])")
-_MIXED_FRACTION = regex.compile(r" (\d+)/(\d+)(?![\d/.])")
+_POWER = regex.compile(r"\^(-?[0-9]{1,3}(?:\.[0-9]+)?)(?![\d.])")
+_MIXED_FRACTION = regex.compile(r" ([0-9]+)/([0-9]+)(?![\d/.])")
 _DOZEN = regex.compile(r"打(?![造击开破通响算工卡好赢下出进拼球电折印扮包动断压架针量听扫捞理磨气牌分法车])")
 _CENTS = regex.compile(rf"{_SP}*(?:又|零){_SP}*(?P<n>[{_CN_DIGIT}十\d]+)(?:美分|欧分)")
 _URL = regex.compile(r"(?:https?://|www\.)[!-~]+")
@@ -156,15 +156,17 @@ _QUALIFIER_MEANING = {
     "多于": "over", "高于": "over", "破": "over", "上": "over", "过": "over", "以上": "over", "开外": "over", "多": "over",
     "余": "over", "几": "over",
 }
-# Qualifiers cut off from the number by a verb: they set approx but stay out of the figure's text.
+#: Scale words a numeral may start with (上百, 过万): only before them are 上/过 qualifiers of a lone 一 or a scale.
 _SCALE_CHARS = frozenset("十百千万亿")
+# Qualifiers cut off from the number by a verb: they set approx but stay out of the figure's text.
 _DETACHED_QUALIFIERS = {"约为", "约占", "约有", "约达", "约合", "达约"}
 # Characters before 过/近/上/超 that make them part of another word (通过, 最近, 赶超).
 _QUALIFIER_LAST_CHARS = frozenset("约合为占有达近超过逾破到足低少于上了")
 # X上 words (地上, 网上, 会上, 以上): 上 after these is not the qualifier of 上百/上千/上万.
 _WORDS_ENDING_IN_SHANG = frozenset("地天身马路线网会场面海岸山楼台桌墙街村晚早向以之加北南手心世班镇岛船车架")
 _QUALIFIER_BLOCKERS = {"过": "通经超越度不路跨闯错", "破": "打冲攻识击侦爆突", "近": "最附临接将邻", "上": "以之加向", "超": "赶高",
-                       "低于": "不", "高于": "不", "少于": "不", "多于": "不"}
+                       "低于": "不", "高于": "不", "少于": "不", "多于": "不",
+                       "不到": "得找拿买办看听想见做"}  # 得不到一个办法: "cannot get", not "under"
 
 _INCREASE = "增收|增长|增加|提高|上升|上涨|扩大|加快|上调|提升|攀升|增|涨|升|高出|多出|高|多|净增"
 _DECREASE = "下降|减少|降低|回落|下滑|缩小|下跌|放缓|下调|收窄|回调|减|降|跌|低|少"
@@ -177,10 +179,12 @@ CHANGE_NOUN = regex.compile(r"(?P<noun>跌幅|降幅|减幅|涨幅|增幅)(?:为
 LEVEL_WORDS = regex.compile(r"(?:为|达|达到|提高到|提高至|提升到|提升至|降至|降到|下降到|下降至|升至|上升到|上升至|是|报收|报|收于|收报)$")
 
 ORDINAL_PREFIX = regex.compile(r"第\s?$")
+_DEMONSTRATIVE = regex.compile(r"(?:这|那|上述|前述|此)$")
 _ORDINAL_LIST = regex.compile(r"第[\d一二三四五六七八九十]+(?:、[\d一二三四五六七八九十]+)*、$")  # 第1、2名
 _NAME_PREFIX = regex.compile(rf"(?:[{_CN_DIGIT}十\d][院厂局所室系队团师旅营连号楼区]|[A-Za-z]|双|男子|女子)$")
 # Before a Chinese numeral: 周三, 星期一, 初二, 高三 are days and school years.
 _NAME_PREFIX_CN = regex.compile(r"(?:周|星期|礼拜|初|高)$")
+_NAME_PREFIX_LAST = frozenset("院厂局所室系队团师旅营连号楼区双子") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _PHONE_PREFIX = regex.compile(r"(?:电话|热线|手机|传真|号码|热线电话|电话号码|QQ|微信)[：:\s]*$")
 _OPEN_QUOTES = "“「『\"‘《〈"
 _NAME_FOLLOWERS = regex.compile(r"(?:决赛|强赛|分之|号|届|次会议|中全会|大$)")
@@ -195,18 +199,23 @@ IDIOMS = frozenset(
             "三番五次", "九牛一毛", "七上八下", "千方百计", "千家万户", "千军万马", "万无一失", "成千上万",
             "成千成万", "三心二意", "五湖四海", "四面八方", "十全十美", "百年大计", "百尺竿头", "一日千里",
             "两个维护", "两个确立", "两个一百年", "两个大局", "四个意识", "四个自信", "四个全面", "五位一体",
-            "三个代表", "八项规定", "两学一做", "三严三实", "三去一降一补", "一省一策", "一县一策", "一村一品",
-            "一户一策", "一企一策", "一人一档", "一对一", "一条龙", "一揽子", "一股绳", "一把尺", "一碗水",
+            "三个代表", "八项规定", "两学一做", "三严三实", "三去一降一补",
+            "一对一", "一条龙", "一揽子", "一股绳", "一把尺", "一碗水",
             "三角", "四川", "万象", "万物", "万一", "一一", "亿万", "千万不", "十分", "十足", "百分百",
             "一点点", "一点儿", "有点", "一些", "一切", "一起", "一样", "一般", "一直", "一定", "一批",
             "三大", "四大", "五大", "六大", "七大", "八大", "九大", "十大", "百强", "千强", "三北", "三农",
             "四中全会", "三中全会", "五中全会", "两会", "两岸", "半边天", "万家灯火", "百花齐放", "一马当先",
-            "三连冠", "四连胜", "五连赢", "一等奖", "二等奖", "三等奖", "一流", "两手抓", "两翼", "一体",
+            "一流", "两手抓", "两翼", "一体",
             "一线", "一道", "一边", "一面", "一方面", "半个", "一手", "一度", "一口气", "一个个", "一项项",
             "一串串", "一次次", "一步步", "一天天", "一年年", "一批批", "一座座", "一条条", "一场场",
     ]
 )
-_IDIOM_PATTERN = regex.compile(_alternation(IDIOMS))
+_NOT_NUMERAL_HAN = rf"[^\P{{Han}}{_CN_DIGIT}十百千万亿兆]"
+# Besides the list, three patterns of set phrases: 一X一Y (一省一策, 一村一品, 一人一档), N连X (三连冠, 四连胜),
+# N等奖 (一等奖): numerals in them count nothing.
+_IDIOM_PATTERN = regex.compile(
+    rf"一{_NOT_NUMERAL_HAN}一{_NOT_NUMERAL_HAN}|[{_CN_DIGIT}十]连[冠胜赢败平]|[{_CN_DIGIT}十]等奖|" + _alternation(IDIOMS)
+)
 _LONGEST_IDIOM = max(map(len, IDIOMS))
 
 _SENTENCE_END = regex.compile(r"[。！？!?；;]+[”’」』]?|\n")
@@ -220,6 +229,12 @@ PERIOD = regex.compile(
     r"|\d{1,2}月(?:份|末|底)|“十[一二三四五]五”(?:时期|期间|规划期内)?|“十[一二三四五]五”|未来[一二三四五六七八九十\d]+年|全年|每年|每天|日均|年均|目前|当前"
 )
 _PERIOD_BACK = regex.compile("(?r)(?:" + PERIOD.pattern + ")")
+# Times are not what is measured: periods, dates (6月11日, 22日) and relative days are dropped from a metric.
+_TIME_WORDS = regex.compile(
+    PERIOD.pattern + r"|(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|当天|当日|近日|日前|近期|近年来|近年"
+)
+_TIME_HINT = regex.compile(r"[年月季五天均前日今昨当近]")  # every _TIME_WORDS match holds one
+_PERIOD_HINT = regex.compile(r"(?r)[年月季五天均前]")  # every PERIOD match holds one: a cheap test first
 _PERIOD_AT_END = regex.compile("(?r)(?:" + PERIOD.pattern + ")$")
 _BASIS = regex.compile(
     rf"(?P<basis>同比|环比|(?:相比|较之|比|较)(?![重例率值较])[^，,。；;：:、\s]{{1,14}}?)(?=(?:同期)?(?:分别|均|都)?(?:{_INCREASE}|{_DECREASE}))"
@@ -228,7 +243,7 @@ _MULTIPLE_BASIS = regex.compile(r"(?:是|为|达|相当于|达到)(?P<basis>[^�
 _METRIC_TRIM_END_WORDS = (
     "的|同比|环比|分别|均|都|共|共计|合计|累计|总计|约|大约|已经|已|将于|将|可|可达|达到|达|为|是|实现|完成|超过|突破|高达|仅为|仅|只有|有|占|约占|"
     "占到|增至|提高到|提高至|增加到|上升至|提升至|下降到|降至|增长|增加|下降|减少|提高|上升|降低|上涨|下跌|回落|扩大|缩小|加快|放缓|上调|下调|"
-    "保持在|保持|稳定在|在|了|达约|逾|近|超|不到|不足|预计|计划|力争|有望|可能|能|会|年均|平均|每年|每天|日均|更是|更|也|还|仍|又|再|就|于|“|”"
+    "保持在|保持|稳定在|在|了|达约|逾|近|超|不到|不足|预计|计划|力争|有望|可能|能|会|年均|平均|每年|每天|日均|更是|更|也|还|仍|又|再|就|于|最|由|从|自|“|”"
 ).split("|")
 # A trailing run of these words (or a verb + 至/到, or spaces) is cut off a metric. Matched backwards from
 # the end, longest word first: as fast as one step per character, and the same cut as the leftmost match.
@@ -239,13 +254,13 @@ _METRIC_TRIM_END = regex.compile(
 )
 _METRIC_TRIM_START = regex.compile(
     r"^(?:其中|此外|同时|另外|而且|而|并且|并|但是|但|且|以及|和|及|与|据|经|全年|全市|我市|我国|截至|截止|至|到|共|目前|当前|在|从|由|是|为|对"
-    r"|已经|已|通过|之前|此前|以前|如今|[—…·\-－]+)+"
+    r"|已经|已|通过|之前|此前|以前|如今|[—…·\-－.．\s]+)+"
 )
 # Verbs whose object is the figure (安排10亿元资金, 带动70户贫困户): the metric is not before them.
 _OBJECT_VERBS = (
     "签约|引进|新建|建成|建起|建设|安排|带动|吸收|吸引|拥有|进口|出口|获得|惠及|覆盖|举办|接待|种植|投入|收到|设立|新设|开展|选择|"
     "新上|实施|出台|成立|培育|打造|形成|安装|发放|发行|募集|筹集|支付|赔付|捐赠|提供|招聘|培训|救治|转移|安置|帮助|"
-    "服务|解决|造成|导致|涉及|包括|组织|推出|开通|新增|完成|实现|达到|显示|表明|介绍|称|说|让|使|把|将|向|对|给|了|在|于"
+    "服务|解决|造成|导致|涉及|包括|组织|推出|开通|新增|作出|做出|给予|完成|实现|达到|显示|表明|介绍|称|说|让|使|把|将|向|对|给|了|在|于"
 )
 # A verb followed by one of these is the head of a noun (种植户, 出口额, 投资者, 脱贫县), not a verb.
 _NOMINAL_SUFFIX = r"(?![户额量业费率值者商方区园点品物员人数县村镇市省家项线类])"
@@ -253,18 +268,21 @@ _METRIC_CUT = regex.compile(rf"(?r)(?:{_OBJECT_VERBS}){_NOMINAL_SUFFIX}")
 _VERB_ONLY = regex.compile(rf"(?:新?成立|共有|有|{_OBJECT_VERBS})")
 # The noun a figure modifies: 70户贫困户, 10亿元资金, 98%的员工 (a share of 员工), 350亩荒山上.
 _NOUN_AFTER = regex.compile(r"(?P<of>的)?(?P<noun>[\p{Han}A-Za-z“”]{1,12})")
-_NOUN_STOP = regex.compile(r"(?:的|和|与|及|等|中|里|上|为|是|在|都|均|全部|已|将|获|得|实现|完成|达|共|被|从|到|向|对|以|同比|分别)")
+_NOUN_STOP = regex.compile(r"(?:的|和|与|及|等|中|里|上|为|是|在|都|均|全部|已|将|正|获|得|实现|完成|达|共|被|从|到|向|对|以|同比|分别|人均|平均)")
 _FUNCTION_CHARS = frozenset("的和与及等为是在都均已将获得被从到向对以也还就又再更仍")
 # Words right after a figure that make it the subject of a verb (1.5万人参加), not the modifier of a noun.
 _VERB_AFTER = regex.compile(
     rf"(?:{_OBJECT_VERBS}|参加|参与|受益|出席|就业|脱贫|入住|报名|获益|参赛|到场|返乡|落户|入驻|上岗|死亡|受伤|遇难|失踪|确诊|"
-    r"感染|治愈|出院|来自|左右|以上|以下|上下|不等|之间|增长|增加|下降|减少|提高|上升|降低|同比|环比|比|较|相比|是|为|即|相当于|占)"
+    r"感染|治愈|出院|来自|左右|以上|以下|上下|不等|之间|增长|增加|下降|减少|提高|上升|降低|同比|环比|比|较|相比|是|为|即|相当于|占"
+    r"|支持|用于|用来|推动|促进|进行|发展|保障|投向|流向|提交|通过|处于|联合|起诉|角逐|举行|召开|参观|访问|加入|退出|赢得|夺得"
+    r"|出现|发生|遭受|受到|接受|得到|取得|拿到|申请|登记|注册|入选|入围|签署|签订|达成|投产|开工|竣工|恢复|同庆|庆祝)"
     + _NOMINAL_SUFFIX
 )
 _LOCATIVE_END = regex.compile(r"[上中里内下间]$")
 _OWNER_END = regex.compile(r"(?:公司|集团|企业|银行|机构|单位|政府|部门|全国|全省|全市|全县|全区|全村|[国省市县区镇乡村])$")
 
-@dataclass
+
+@dataclass(slots=True)
 class _Candidate:
     start: int  # start of the numeral (after qualifier/verb)
     end: int  # end of numeral + unit + post qualifier
@@ -298,8 +316,9 @@ def _qualifier_before(norm: str, pos: int) -> tuple[str | None, int]:
     word = m.group().strip().removesuffix("了")
     if word == "上" and norm[numeral_start : numeral_start + 1] not in _SCALE_CHARS:
         return None, pos  # 上 means "over" only before a scale word (上百座, 上万人); 迈上14万亿元 is reached
-    if word in ("上", "过") and norm[numeral_start : numeral_start + 1] == "一" and norm[numeral_start + 1 : numeral_start + 2] not in _SCALE_CHARS:
-        return None, pos  # 看到过一个, 上了一个台阶: a verb ending, not "over one"
+    if (word in ("上", "过") and norm[numeral_start : numeral_start + 1] == "一"
+            and (m.group().strip().endswith("了") or norm[numeral_start + 1 : numeral_start + 2] not in "十百千万亿半成倍")):
+        return None, pos  # 看到过一个, 上了一个台阶, 过了一半: a verb ending; but 过一成, 过一半 are "over"
     if word == "上" and m.start() > 0 and norm[m.start() - 1] in _WORDS_ENDING_IN_SHANG:
         return None, pos  # 地上万家: 上 belongs to the word before
     blockers = _QUALIFIER_BLOCKERS.get(word)
@@ -396,16 +415,28 @@ class _Extractor:
 
     # --- main loop ---------------------------------------------------------------------------
     def candidates(self):
+        """The figures (and with --all-numbers the other numbers) of the text, in order."""
         norm = self.norm
+        pattern = CANDIDATE if self.all_numbers else FIGURE_CANDIDATE
         consumed = 0
-        for m in (CANDIDATE if self.all_numbers else FIGURE_CANDIDATE).finditer(norm):
-            if m.start() < consumed:
-                continue
-            found = self.candidate(m)
-            if found is None:
-                continue
-            consumed = found.end
-            yield found
+        for segment_start, segment_end in self.segments_outside_urls():
+            for m in pattern.finditer(norm, segment_start, segment_end):
+                if m.start() < consumed:
+                    continue
+                found = self.candidate(m)
+                if found is None:
+                    continue
+                consumed = found.end
+                yield found
+
+    def segments_outside_urls(self) -> list[tuple[int, int]]:
+        """The spans of the text between URLs (whose many digits are never figures, so not scanned)."""
+        segments, start = [], 0
+        for url_start, url_end in self.url_spans:
+            segments.append((start, url_start))
+            start = url_end
+        segments.append((start, len(self.norm)))
+        return segments
 
     def candidate(self, m) -> _Candidate | None:
         norm = self.norm
@@ -418,9 +449,7 @@ class _Extractor:
             if post:
                 cand.end, cand.qualifier, cand.approx = post.end(), post.group(), "over" if post.group() != "左右" else "about"
             return cand
-        start, end = m.span()
-        if self.url_spans and self.in_url(start, end):
-            return None
+        start, end = m.span()  # never inside a URL: candidates() scans around them
         following = norm[end : end + 1]
         if following in _FRACTION_STARTS:
             fraction = FRACTION_AT.match(norm, start)
@@ -804,21 +833,28 @@ class _Extractor:
         """Apply the post qualifier and the precision rules that need the whole figure."""
         norm, start = self.norm, cand.start
         if post:
-            if post in ("多", "余") and cand.kind not in ("multiple", "fraction") and cand.unit_word != "成":
-                post = None  # 多/余 after other units start the next word (万人多次); 一倍多, 两成多 are approximate
+            if (post in ("多", "余") and cand.kind not in ("multiple", "fraction") and cand.unit_word != "成"
+                    and not (cand.kind in ("quantity", "money") and not _is_han(norm[m.end("post") : m.end("post") + 1] or "。")
+                             and not norm[m.end("post") : m.end("post") + 1] in "“‘《")):
+                # 多/余 after other units start the next word (万人多次); 一倍多, 两成多 and 42公里多， are approximate
+                post = None
             if post:
                 cand.end = m.end("post")
                 if cand.qualifier is None:
                     cand.qualifier, cand.approx = post, _QUALIFIER_MEANING[post]
                 else:
                     cand.qualifier += post
-        # Name and code rules.
-        if ORDINAL_PREFIX.search(norm, max(0, start - 2), start) or _ORDINAL_LIST.search(norm, max(0, start - 24), start):
+        # Name and code rules (each pattern is tried only when the character before can end its match).
+        before_two = norm[max(0, start - 2) : start]
+        last = before_two[-1:]
+        if ("第" in before_two and ORDINAL_PREFIX.search(norm, max(0, start - 2), start)) or (
+                last == "、" and _ORDINAL_LIST.search(norm, max(0, start - 24), start)):
             return self.other(cand, "ordinal")
         before = self.text[start - 1] if start else ""
-        if (before and before in _OPEN_QUOTES) or _NAME_PREFIX.search(norm, max(0, start - 2), start):
+        if (before and before in _OPEN_QUOTES) or (last and last in _NAME_PREFIX_LAST
+                                                   and _NAME_PREFIX.search(norm, max(0, start - 2), start)):
             return self.other(cand, "number")
-        if cand.cn_only and _NAME_PREFIX_CN.search(norm, max(0, start - 2), start):
+        if cand.cn_only and last and last in "周期拜初高" and _NAME_PREFIX_CN.search(norm, max(0, start - 2), start):
             return self.other(cand, "number")
         if (cand.cn_only and self.in_idiom(start, cand.end)) or (self.url_spans and self.in_url(start, cand.end)):
             return self.other(cand, "number")
@@ -832,6 +868,8 @@ class _Extractor:
                 return None
         if cand.cn_only and before and before in "数几":
             return None  # 数十人, 几十家: no value
+        if last and last in "这那述此" and _DEMONSTRATIVE.search(norm, max(0, start - 2), start) and cand.kind != "multiple":
+            return self.other(cand, "number")  # 这两类产品, 上述3家银行: things already named, not a figure
         if cand.unit_word in ("位", "名") and norm[max(0, start - 1) : start] in ("前", "后"):
             return self.other(cand, "ordinal")  # 前两位, 前三名: ranks
         if cand.bare_scale:
@@ -900,9 +938,9 @@ def _context(ex: _Extractor, cand: _Candidate, floor: int = 0) -> dict:
             if cand.kind in ("percent", "percentage_point"):
                 fig_start = verb.start()
             verb_end = verb.start()
-    if change is None:
+    if change is None and cand.kind in ("percent", "percentage_point"):
         noun = CHANGE_NOUN.search(norm, max(0, verb_end - 6), verb_end)
-        if noun and cand.kind in ("percent", "percentage_point"):
+        if noun:
             change = "decrease" if noun["noun"] in ("跌幅", "降幅", "减幅") else "increase"
             verb_end = noun.start()
     if ex.last_sentence is not None and ex.last_sentence[0] <= numeral_start < ex.last_sentence[1]:
@@ -928,7 +966,7 @@ def _context(ex: _Extractor, cand: _Candidate, floor: int = 0) -> dict:
             if mb:
                 basis = mb["basis"]
     period = None
-    search_end = numeral_start
+    search_end = numeral_start if _PERIOD_HINT.search(norm, s_start, numeral_start) else s_start
     while search_end > s_start:
         p = _PERIOD_BACK.search(norm, s_start, search_end)
         if p is None:
@@ -975,8 +1013,8 @@ def _metric(ex: _Extractor, prefix: str, basis: str | None, cand: _Candidate) ->
     if noun and (cand.kind == "count" or not phrase or _VERB_ONLY.fullmatch(phrase) or phrase.endswith("等")
                  or of and "占" not in prefix and (cand.kind in ("percent", "fraction") or _OWNER_END.search(phrase))):
         phrase = noun
-    elif not phrase and cut and cut.end() == len(uncut):
-        phrase = _clean_metric(uncut)  # 河池共投入8.27亿元: nothing follows, so the verb phrase is what is reported
+    elif not phrase and cut and cut.end() == len(uncut) and len(cut.group()) > 1:
+        phrase = uncut[cut.start() :]  # 河池共投入8.27亿元: nothing follows, so the verb is what is reported
     if len(phrase) > 16:
         phrase = phrase[-16:]
     return phrase or None
@@ -990,7 +1028,8 @@ def _strip_suffix(pattern: regex.Pattern, phrase: str) -> str:
 
 def _clean_metric(phrase: str) -> str:
     """`phrase` without times, leading connectives, trailing verbs and numbers before it ("" if under 2 characters)."""
-    phrase = PERIOD.sub("", phrase)
+    if _TIME_HINT.search(phrase):
+        phrase = _TIME_WORDS.sub("", phrase)
     for _ in range(2):
         trimmed = _strip_suffix(_METRIC_TRIM_END, _METRIC_TRIM_START.sub("", phrase))
         if trimmed == phrase:
@@ -999,7 +1038,7 @@ def _clean_metric(phrase: str) -> str:
     phrase = phrase.strip(" “”\"、的")
     digit = _LAST_DIGIT.search(phrase)
     if digit:  # 引进世界500强项目、…和超亿美元项目: keep what follows the last number
-        phrase = phrase[digit.end() :]
+        phrase = phrase[digit.end() :].lstrip(" .．、")
     return phrase if len(phrase) >= 2 else ""
 
 
@@ -1069,15 +1108,17 @@ def extract_figures(text: str, *, all_numbers: bool = False, kinds: set[str] | N
             figure["metric"] = previous["metric"]  # 营业收入3.95亿元，同比增长23.63%; 110万亿元、120万亿元
         previous = figure
         figures.append(figure)
-    _respective_metrics(ex, figures)
+    if "分别" in ex.norm:
+        _respective_metrics(ex, figures)
     if kinds is not None:
         figures = [f for f in figures if f["kind"] in kinds]
     return figures
 
 
 _LIST_JOIN = regex.compile(r"\s?(?:、|和|及|与|以及|，|,)\s?")
-#: Kinds that relate to a quantity named before them (同比增长8%, 是平日的2.59倍): they inherit its metric.
-_RELATIVE_KINDS = frozenset(("percent", "percentage_point", "multiple", "fraction"))
+#: Kinds that relate to a quantity named before them (是平日的2.59倍, 增速加快2.6个百分点): without a metric of
+#: their own they inherit the previous figure's, as does any figure with a change verb (同比增长8%).
+_RELATIVE_KINDS = frozenset(("percentage_point", "multiple", "fraction"))
 #: Text between two figures of the same thing: a list, a range or level in the same clause, a conversion.
 _SAME_THING_JOIN = regex.compile(r"[^，,。；;：:！？!?\n]{0,12}|\s?[（(](?:约合|折合|合|约|相当于)?(?:人民币)?")
 

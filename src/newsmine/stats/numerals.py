@@ -134,7 +134,10 @@ def _parse_integer_part(text: str) -> tuple[float, bool] | None:
         else:
             if number is not None:
                 return None
-            number, number_is_cn_digit, has_digit = _arabic_value(token), False, True
+            try:
+                number, number_is_cn_digit, has_digit = _arabic_value(token), False, True
+            except ValueError:  # a digit newer than Python's Unicode tables (regex's \d knows it)
+                return None
     if number is not None:
         if number_is_cn_digit and not zero_seen and last_unit >= 10:
             number *= last_unit / 10  # 一万三 = 13000, 两千四百五 = 2450
