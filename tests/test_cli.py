@@ -132,6 +132,31 @@ def test_folder_without_matching_files_is_reported(runner, tmp_path):
     assert result.stderr == f"error: {tmp_path}: no files matching '*.txt' in this directory\n"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
+def test_file_names_that_are_not_utf8_are_reported_not_written_into_records(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / os.fsdecode(b"\xb5\xda1\xb0\xe6.txt")).write_bytes(SAMPLE_PAGE.read_bytes())  # "第1版" in GBK
+    (folder / "p2.txt").write_bytes(SAMPLE_PAGE.read_bytes())
+    result = subprocess.run(
+        NEWSMINE + ["split", str(folder)], capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    )
+    assert result.returncode == 1
+    assert {article["source"] for article in parse_jsonl(result.stdout.decode("utf-8"))} == {str(folder / "p2.txt")}
+    assert result.stderr.decode("utf-8") == f"error: {folder}/\\udcb5\\udcda1\\udcb0\\udce6.txt: the file name is not valid UTF-8; rename the file\n"
+
+
+def test_records_are_utf8_even_when_the_locale_is_not(tmp_path):
+    """A GBK locale (as on a Chinese Windows) must not turn JSON lines into GBK, or crash on 😀."""
+    page = tmp_path / "page.txt"
+    page.write_text(SAMPLE_PAGE.read_text(encoding="utf-8") + "\n网友点赞😀超过3万次。\n", encoding="utf-8")
+    environment = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    result = subprocess.run(NEWSMINE + ["split", str(page)], capture_output=True, cwd=ROOT, env=environment)
+    assert result.returncode == 0, result.stderr
+    articles = parse_jsonl(result.stdout.decode("utf-8"))
+    assert "😀" in articles[-1]["text"] and articles[1]["title"] == "逐梦春天里 阔步新征程"
+
+
 def test_usage_errors_exit_2(runner):
     result = runner.invoke(app, ["split", "--no-such-option"])
     assert result.exit_code == 2

@@ -268,7 +268,7 @@ def test_cli_reports_bad_lines_and_still_segments_good_ones(runner):
     lines = [
         '{"type": "article", "id": "a", "text": "平湖市今天发布"}',
         "not json",
-        '{"type": "figure", "id": "b"}',
+        '{"type": "article", "id": "b"}',
         '{"type": "article", "id": "c", "text": 5}',
         '{"type": "article", "id": "d", "text": "增长1.2个百分点"}',
     ]
@@ -283,6 +283,20 @@ def test_cli_reports_bad_lines_and_still_segments_good_ones(runner):
         "error: -:3: record has no `text` string; skipped",
         "error: -:4: record has no `text` string; skipped",
     ]
+
+
+def test_cli_passes_figures_through_untouched(runner, articles_file):
+    """`split | stats --passthrough | segment`: articles get tokens, figure records stay as they were."""
+    stream = runner.invoke(app, ["stats", "--passthrough", str(articles_file)]).stdout
+    figures = [record for record in parse_jsonl(stream) if record["type"] == "figure"]
+    assert figures
+    result = runner.invoke(app, ["segment"], input=stream)
+    assert result.exit_code == 0, result.stderr
+    records = parse_jsonl(result.stdout)
+    assert [record for record in records if record["type"] == "figure"] == figures
+    assert all("tokens" in record for record in records if record["type"] == "article")
+    words = runner.invoke(app, ["segment", "--text-only"], input=stream)
+    assert len(words.stdout.splitlines()) == len(records) - len(figures)
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,15 @@ def _root(
     ] = False,
 ) -> None:
     """Mine Chinese newspaper text as JSON lines."""
+    _utf8_stdout()
+
+
+def _utf8_stdout() -> None:
+    """Write UTF-8 into pipes and files whatever the locale says (e.g. GBK on a Chinese Windows),
+    as the record contract promises; a terminal keeps its own encoding."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and not sys.stdout.isatty():
+        reconfigure(encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -193,8 +202,6 @@ def run(
     except DatePatternError as exc:
         raise typer.BadParameter(str(exc), param_hint="--date-pattern") from None
     if export is not None:
-        from newsmine.export import ExportFormat
-
         if export not in ExportFormat.__members__:
             raise typer.BadParameter(f"choose one of: {', '.join(ExportFormat.__members__)}", param_hint="--export")
     settings = PipelineSettings(segment=segment, all_numbers=all_numbers, encoding=encoding, date_pattern=date_pattern)
@@ -452,6 +459,10 @@ def stats(
         _write_lines(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
 
 
+# Records whose `text` is not an article's (a figure's is its own few characters): passed on as they are.
+_NOT_SEGMENTED_TYPES = frozenset({"figure", "error"})
+
+
 def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[str] | InputError:
     """One (source, line, record) item segmented by this process's Segmenter, as its output line
     (serialised here, so --jobs workers share that work too), or why it failed."""
@@ -459,6 +470,8 @@ def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[s
     from newsmine.segment import segment_in_worker
 
     source, line, record = item
+    if record.get("type") in _NOT_SEGMENTED_TYPES:
+        return [] if text_only else [dumps(record)]
     if not isinstance(record.get("text"), str):
         where = "" if line is not None else f" (record {record.get('id')!r})"
         return InputError(source, f"record has no `text` string{where}; skipped", line)

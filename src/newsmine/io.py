@@ -18,7 +18,6 @@ from io import BufferedReader
 from pathlib import Path
 from typing import IO, Any
 
-import charset_normalizer
 
 STDIN = "-"
 SNIFF_BYTES = 64 * 1024
@@ -128,8 +127,20 @@ def expand_inputs(paths: Sequence[str], errors: ErrorLog, pattern: str = "*.txt"
     """Turn command-line arguments into Sources, in order.
 
     No argument or "-" means stdin; a directory is searched recursively for `pattern`, in sorted
-    order; an argument with glob characters is expanded; a missing path is reported to `errors`.
+    order; an argument with glob characters is expanded; a missing path, or a file whose name is
+    not valid UTF-8 (it could not be written into UTF-8 records), is reported to `errors`.
     """
+    for source in _expand_inputs(paths, errors, pattern):
+        try:
+            source.name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = source.name.encode("utf-8", "backslashreplace").decode("utf-8")
+            errors.report(InputError(shown, "the file name is not valid UTF-8; rename the file"))
+            continue
+        yield source
+
+
+def _expand_inputs(paths: Sequence[str], errors: ErrorLog, pattern: str) -> Iterator[Source]:
     if not paths:
         paths = [STDIN]
     for arg in paths:
@@ -187,6 +198,8 @@ def detect_encoding(data: bytes) -> str | None:
         # A file cut in the middle of a multi-byte character is still UTF-8.
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
+    import charset_normalizer  # here: most inputs are UTF-8, and start-up counts in shell loops
+
     best = charset_normalizer.from_bytes(data[: 4 * SNIFF_BYTES]).best()
     if best is None:
         return None
@@ -224,8 +237,10 @@ def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> str:
     """Decode a whole input to text with universal newlines (CRLF/CR -> LF).
 
     `encoding` forces a codec; otherwise it is detected. Raises InputError when the bytes are
-    binary or cannot be decoded.
+    empty (or only ASCII whitespace), binary or cannot be decoded.
     """
+    if not data.strip():
+        raise InputError(source, "empty input")
     if encoding is None:
         encoding = detect_encoding(data)
         if encoding is None:
@@ -252,8 +267,6 @@ def read_text(source: Source, encoding: str | None = None) -> str:
             data = handle.read()
     except OSError as exc:
         raise InputError(source.name, exc.strerror or str(exc)) from None
-    if not data.strip():
-        raise InputError(source.name, "empty input")
     return decode_bytes(data, source.name, encoding)
 
 
@@ -400,9 +413,6 @@ def _iter_numbered_source(
     finally:
         if not source.is_stdin:
             handle.close()
-    if not data.strip():
-        errors.report(InputError(source.name, "empty input"))
-        return
     try:
         text = decode_bytes(data, source.name, encoding)
     except InputError as error:

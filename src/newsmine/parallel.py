@@ -7,11 +7,9 @@ however long the input is (unlike Pool.imap, which drains its input eagerly).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -57,6 +55,9 @@ def ordered_map(
             initializer(*initargs)
         yield from map(func, items)
         return
+    import multiprocessing  # here: single-process runs (and start-up) do without it
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
     pending: deque = deque()

@@ -26,8 +26,6 @@ class TextInput:
         """The decoded text; raises InputError when it cannot be read or decoded."""
         if self.data is None:
             return read_text(self.source, self.encoding)
-        if not self.data.strip():
-            raise InputError(self.source.name, "empty input")
         return decode_bytes(self.data, self.source.name, self.encoding)
 
 

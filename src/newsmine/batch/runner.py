@@ -201,10 +201,6 @@ def unique_files(sources: Iterable[Source], errors: ErrorLog) -> Iterator[Source
         if source.is_stdin:
             errors.report(InputError("-", "`newsmine run` reads files and folders, not stdin"))
             continue
-        if _undecodable_name(source.name):
-            shown = source.name.encode("utf-8", "backslashreplace").decode("utf-8")
-            errors.report(InputError(shown, "the file name is not valid UTF-8; rename the file"))
-            continue
         if source.name not in seen:
             seen.add(source.name)
             yield source
@@ -219,14 +215,6 @@ def load_pipeline(settings: PipelineSettings) -> None:
         stages_for(settings)
     except Exception as exc:
         raise BatchError(f"cannot load the pipeline: {type(exc).__name__}: {exc}") from None
-
-
-def _undecodable_name(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def export_outputs(root: Path, fmt: str, quiet: bool = False) -> list[Path]:
