@@ -179,3 +179,40 @@ def test_every_command_has_help_and_a_readme_section(runner, name):
     assert "Example" in result.stdout
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"### `newsmine {name}`" in readme
+
+
+def test_stats_passes_figure_records_through_instead_of_mining_them(runner):
+    split = runner.invoke(app, ["split", str(SAMPLE_PAGE)]).stdout
+    once = runner.invoke(app, ["stats", "--passthrough"], input=split).stdout
+    figures_only = runner.invoke(app, ["stats"], input=once)
+    assert figures_only.exit_code == 0
+    first_ids = [record["id"] for record in parse_jsonl(once) if record["type"] == "figure"]
+    again_ids = [record["id"] for record in parse_jsonl(figures_only.stdout)]
+    assert again_ids == first_ids  # figures of the articles only, none of the figures themselves
+
+
+def test_a_record_without_id_gets_figure_ids_that_point_back_to_its_line(runner):
+    lines = '{"type":"article","id":"a#1","text":"无"}\n{"type":"article","text":"实到外资4.03亿美元"}\n'
+    result = runner.invoke(app, ["stats"], input=lines)
+    (figure,) = parse_jsonl(result.stdout)
+    assert (figure["article"], figure["id"], figure["value"]) == ("-:2", "-:2/1", 403000000)
+
+
+def test_every_record_the_stages_write_fits_the_contract(runner):
+    from newsmine.checks import record_problem
+
+    split = runner.invoke(app, ["split", str(SAMPLE_PAGE)]).stdout
+    segmented = runner.invoke(app, ["segment", "--pos", "--keywords", "3", "--entities"], input=split).stdout
+    mined = runner.invoke(app, ["stats", "--passthrough"], input=segmented).stdout
+    records = parse_jsonl(mined)
+    assert {record["type"] for record in records} == {"article", "figure"}
+    assert [problem for record in records if (problem := record_problem(record))] == []
+
+
+def test_split_refuses_records_given_instead_of_page_text(runner, tmp_path):
+    records = tmp_path / "articles.jsonl"
+    records.write_text(runner.invoke(app, ["split", str(SAMPLE_PAGE)]).stdout, encoding="utf-8")
+    result = runner.invoke(app, ["split", str(records), str(SAMPLE_PAGE)])
+    assert result.exit_code == 1
+    assert len(parse_jsonl(result.stdout)) == 6
+    assert result.stderr.strip() == f"error: {records}: this is JSON lines (records), not page text; split reads page text files"

@@ -388,6 +388,19 @@ def show(
         checker.finish()
 
 
+# Records whose `text` is not an article's (a figure's is its own few characters): segment and
+# stats pass them on as they are.
+_RECORDS_WITHOUT_ARTICLE_TEXT = frozenset({"figure", "error"})
+
+
+def _missing_text(source: str, line: int | None, record: dict) -> InputError | None:
+    """Why a record cannot be segmented or mined (it has no `text` string), or None."""
+    if isinstance(record.get("text"), str):
+        return None
+    where = "" if line is not None else f" (record {record.get('id')!r})"
+    return InputError(source, f"record has no `text` string{where}; skipped", line)
+
+
 def _stats_work(item: tuple[str, int | None, dict], kinds: frozenset[str] | None, all_numbers: bool,
                 passthrough: bool) -> list[str] | InputError:
     """The figure records of one (source, line, record) item as JSON lines (serialised here, so
@@ -396,9 +409,12 @@ def _stats_work(item: tuple[str, int | None, dict], kinds: frozenset[str] | None
     from newsmine.stats import figure_lines
 
     source, line, record = item
-    if not isinstance(record.get("text"), str):
-        where = "" if line is not None else f" (record {record.get('id')!r})"
-        return InputError(source, f"record has no `text` string{where}; skipped", line)
+    if record.get("type") in _RECORDS_WITHOUT_ARTICLE_TEXT:
+        return [dumps(record)] if passthrough else []
+    if problem := _missing_text(source, line, record):
+        return problem
+    if "id" not in record:  # figure ids are built on the article's id: give it one that points back
+        record = {**record, "id": source if line is None else f"{source}:{line}"}
     lines = figure_lines(record, kinds=set(kinds) if kinds is not None else None, all_numbers=all_numbers)
     return [dumps(record), *lines] if passthrough else lines
 
@@ -459,9 +475,6 @@ def stats(
         _write_lines(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
 
 
-# Records whose `text` is not an article's (a figure's is its own few characters): passed on as they are.
-_NOT_SEGMENTED_TYPES = frozenset({"figure", "error"})
-
 
 def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[str] | InputError:
     """One (source, line, record) item segmented by this process's Segmenter, as its output line
@@ -470,11 +483,10 @@ def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[s
     from newsmine.segment import segment_in_worker
 
     source, line, record = item
-    if record.get("type") in _NOT_SEGMENTED_TYPES:
+    if record.get("type") in _RECORDS_WITHOUT_ARTICLE_TEXT:
         return [] if text_only else [dumps(record)]
-    if not isinstance(record.get("text"), str):
-        where = "" if line is not None else f" (record {record.get('id')!r})"
-        return InputError(source, f"record has no `text` string{where}; skipped", line)
+    if problem := _missing_text(source, line, record):
+        return problem
     result = segment_in_worker(record)
     if isinstance(result, str):
         return InputError(source, f"{result}; skipped", line)
@@ -562,6 +574,11 @@ def segment(
         results = ordered_map(work, items, jobs, chunk_size=16, initializer=start_worker,
                               initargs=(segmenter.options(),))
         _write_lines(collect(results, errors))
+
+
+# `newsmine --help` lists the commands in pipeline order, whatever order they are defined in.
+PIPELINE_ORDER = ("split", "segment", "stats", "export", "show", "run")
+app.registered_commands.sort(key=lambda command: PIPELINE_ORDER.index(command.callback.__name__))
 
 
 def main() -> None:

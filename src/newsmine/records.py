@@ -1,67 +1,17 @@
-"""The record contract: the JSON objects every stage reads and writes.
+"""The record contract: the JSON objects every stage reads and writes, defined once.
 
 One JSON object per line, UTF-8, `ensure_ascii=False`. Every record has a `type` and a stable
 `id`. Stages add fields and keep every field they do not own; names are never renamed.
-See docs/schema.md for the full description of each field.
+`FIELD_CHECKS` names the JSON type of every contract field of each record type (export and show
+check records against it); docs/schema.md describes what each field means.
 """
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from dataclasses import dataclass
+from typing import Any
 
 SCHEMA_VERSION = 1
-
-ArticleKind = Literal["news", "commentary", "photo", "brief", "index", "other"]
-FigureKind = Literal[
-    "money", "percent", "percentage_point", "count", "quantity", "ratio", "multiple", "fraction", "number",
-    # with --all-numbers only:
-    "ordinal", "year", "date",
-]
-
-
-class Article(TypedDict, total=False):
-    """An article found on a page by `split`."""
-
-    type: Literal["article"]
-    id: str
-    source: str
-    seq: int
-    kind: ArticleKind
-    kicker: str | None
-    title: str | None
-    subtitle: str | None
-    authors: list[str]
-    author_role: str | None
-    dateline: str | None
-    column: str | None
-    subheads: list[str]
-    paragraphs: list[str]
-    text: str
-    lines: list[int]
-
-
-class Figure(TypedDict, total=False):
-    """A statistical figure found by `stats` in an article's (or document's) text."""
-
-    type: Literal["figure"]
-    id: str
-    article: str
-    source: str
-    text: str
-    start: int
-    end: int
-    kind: FigureKind
-    value: float | None
-    low: float | None
-    high: float | None
-    unit: str | None
-    approx: Literal["about", "over", "under"] | None
-    qualifier: str | None
-    change: Literal["increase", "decrease"] | None
-    basis: str | None
-    metric: str | None
-    period: str | None
-    sentence: str
 
 
 def article_id(source: str, seq: int) -> str:
@@ -72,3 +22,99 @@ def article_id(source: str, seq: int) -> str:
 def figure_id(article: str, ordinal: int) -> str:
     """Stable figure id: the article id and the figure's ordinal within it (from 1)."""
     return f"{article}/{ordinal}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The JSON types a field may have: Python types of the value and, for a list, of its items.
+
+    Exact type tests (`type(value) in types`) keep booleans out of integers, and are fast.
+    """
+
+    expected: str
+    types: frozenset[type]
+    item_types: frozenset[type] | None = None
+
+    def accepts(self, value: Any) -> bool:
+        if type(value) not in self.types:
+            return False
+        if self.item_types is not None and value:
+            item_types = self.item_types
+            return all(type(item) in item_types for item in value)
+        return True
+
+
+def _optional(check: Check) -> Check:
+    return Check(f"{check.expected} or null", check.types | {type(None)}, check.item_types)
+
+
+def _list_of(check: Check) -> Check:
+    return Check(f"a list of {check.expected.split(' ', 1)[1]}s", frozenset({list}), check.types)
+
+
+KNOWN_TYPES = ("article", "figure", "document", "error")
+
+STRING = Check("a string", frozenset({str}))
+INTEGER = Check("an integer", frozenset({int}))
+NUMBER = Check("a number", frozenset({int, float}))
+OBJECT = Check("an object", frozenset({dict}))
+INT_OR_STRING = Check("an integer or a string", frozenset({int, str}))
+
+_COMMON: dict[str, Check] = {
+    "id": STRING,
+    "source": STRING,
+    "date": _optional(STRING),
+    "page": _optional(INT_OR_STRING),
+}
+# Fields `segment` adds to articles and documents.
+_SEGMENTED: dict[str, Check] = {
+    # Words, or {"w", "start", "end"} objects with `segment --offsets`.
+    "tokens": Check("a list of strings or of objects", frozenset({list}), frozenset({str, dict})),
+    "pos": _list_of(STRING),
+    "keywords": _list_of(OBJECT),
+    "entities": _list_of(OBJECT),
+}
+FIELD_CHECKS: dict[str, dict[str, Check]] = {
+    "article": {
+        **_COMMON,
+        **_SEGMENTED,
+        "seq": INTEGER,
+        "kind": STRING,
+        "kicker": _optional(STRING),
+        "title": _optional(STRING),
+        "subtitle": _optional(STRING),
+        "authors": _list_of(STRING),
+        "author_role": _optional(STRING),
+        "dateline": _optional(STRING),
+        "column": _optional(STRING),
+        "subheads": _list_of(STRING),
+        "paragraphs": _list_of(STRING),
+        "text": STRING,
+        "lines": _list_of(INTEGER),
+        "byline": _optional(STRING),
+        "page_marks": _list_of(STRING),
+        "page_refs": _list_of(STRING),
+        "edition": _optional(STRING),
+    },
+    "figure": {
+        **_COMMON,
+        "article": STRING,
+        "text": STRING,
+        "start": INTEGER,
+        "end": INTEGER,
+        "kind": STRING,
+        "value": _optional(NUMBER),
+        "low": _optional(NUMBER),
+        "high": _optional(NUMBER),
+        "unit": _optional(STRING),
+        "approx": _optional(STRING),
+        "qualifier": _optional(STRING),
+        "change": _optional(STRING),
+        "basis": _optional(STRING),
+        "metric": _optional(STRING),
+        "period": _optional(STRING),
+        "sentence": STRING,
+    },
+    "document": {**_COMMON, **_SEGMENTED, "text": STRING},
+    "error": {"source": _optional(STRING), "line": _optional(INTEGER), "reason": STRING},
+}

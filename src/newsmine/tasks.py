@@ -6,6 +6,7 @@ it), so it can run in this process, in a worker process (`--jobs`) or on a dask 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from newsmine.io import InputError, Source, decode_bytes, read_text
@@ -37,4 +38,17 @@ def split_input(item: TextInput) -> list[dict] | InputError:
         text = item.read()
     except InputError as error:
         return error
+    if _looks_like_records(text):
+        return InputError(item.source.name, "this is JSON lines (records), not page text; split reads page text files")
     return split_page(text, source=item.source.name)
+
+
+def _looks_like_records(text: str) -> bool:
+    """True when the text's first line is a JSON object: records fed to split by mistake."""
+    first_line = text.lstrip().partition("\n")[0]
+    if not first_line.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first_line), dict)
+    except ValueError:
+        return False
