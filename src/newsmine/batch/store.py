@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -76,10 +77,22 @@ class OutputDir:
 
     def contains(self, path: Path | None) -> bool:
         """True for a file inside this folder (never an input: an archive may hold its own output)."""
-        return path is not None and self.root in path.resolve().parents
+        if path is None:
+            return False
+        absolute = os.path.abspath(path)
+        if os.path.islink(absolute):
+            return self.root in path.resolve().parents
+        return self._folder_inside(os.path.dirname(absolute))
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one OutputDir per run
+    def _folder_inside(self, folder: str) -> bool:
+        # Resolved once per folder, not per file: resolving costs an lstat per path component.
+        real = Path(os.path.realpath(folder))
+        return real == self.root or self.root in real.parents
 
     # ------------------------------------------------------------------ parts
 
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one OutputDir per run; called 4 times per input
     def part_stem(self, source: str) -> Path:
         """Where an input's part files go: a hash of its name, in one of 256 sub-folders."""
         key = hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:24]
