@@ -18,12 +18,13 @@ PYTHON = sys.executable
 @dataclass
 class Measurement:
     seconds: float
+    cpu_seconds: float  # user + system of the child and its waited-for workers: not inflated by other load
     peak_mb: float
     returncode: int
 
 
 def measure(cmd: list[str], stdin_path: Path | None = None, stdout_path: Path | None = None) -> Measurement:
-    """Run `cmd` to completion; return wall time and the child's own peak RSS (via wait4)."""
+    """Run `cmd` to completion; return wall time, CPU time and the child's own peak RSS (via wait4)."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     stdout = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     try:
@@ -39,7 +40,7 @@ def measure(cmd: list[str], stdin_path: Path | None = None, stdout_path: Path | 
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         print(proc.stderr.read().decode(errors="replace")[-2000:], file=sys.stderr)
-    return Measurement(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    return Measurement(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
 
 
 def corpus_files(pattern: str = "**/*.txt") -> list[Path]:

@@ -23,14 +23,10 @@ import filecmp
 import os
 import shlex
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from _common import CORPUS, PYTHON, ROOT, corpus_files
+from _common import CORPUS, PYTHON, ROOT, Measurement, corpus_files, measure
 
 PAGE_BYTES = 10_000
 MIN_FILES = 2_000
@@ -70,27 +66,7 @@ def build_archive(root: Path) -> list[Path]:
     return files
 
 
-@dataclass
-class Timed:
-    seconds: float
-    cpu_seconds: float
-    peak_mb: float
-    returncode: int
-
-
-def measure(cmd: list[str]) -> Timed:
-    """Run `cmd`; wall time, CPU time of it and its waited-for children, its peak RSS (via wait4)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    returncode = os.waitstatus_to_exitcode(status)
-    if returncode != 0:
-        print(proc.stderr.read().decode(errors="replace")[-2000:], file=sys.stderr)
-    return Timed(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, returncode)
-
-
-def row(name: str, files: int, nbytes: int, result: Timed, note: str = "") -> float:
+def row(name: str, files: int, nbytes: int, result: Measurement, note: str = "") -> float:
     rate = files / result.seconds
     print(
         f"{name:<38} {files:>6,} {result.seconds:>9.2f} {result.cpu_seconds:>8.2f} {rate:>9.1f}"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -105,16 +104,10 @@ def head(source: Path, target: Path, count: int) -> None:
             out.write(line)
 
 
-def children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run(cmd: list[str], records: int, label: str) -> tuple[float, float]:
     """Run one export; print and return records per CPU second and the peak RSS in MB."""
-    cpu_before = children_cpu_seconds()
     result = measure(cmd)
-    cpu = children_cpu_seconds() - cpu_before
+    cpu = result.cpu_seconds
     if result.returncode != 0:
         sys.exit(f"{label} failed ({result.returncode}): {' '.join(cmd)}")
     print(

@@ -22,44 +22,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from _common import PYTHON, corpus_files
+from _common import PYTHON, Measurement, corpus_files, measure
 
 NEWSMINE = [PYTHON, "-m", "newsmine"]
 SEPARATOR = "\x1f"  # never in the corpus, so `python -m jieba` output splits back into tokens
 USER_DICT = "新征程 50 n\n中国 10 ns\n发展 3000000 v\n国务院 20 nt\n高质量发展\n一带一路 nz\n央视网消息\n"
-
-
-@dataclass
-class Run:
-    seconds: float
-    cpu_seconds: float
-    peak_mb: float
-    returncode: int
-
-
-def measure_cpu(cmd: list[str], stdout_path: Path) -> Run:
-    """Like _common.measure (wall time, the child's own peak RSS via wait4), plus its CPU seconds
-    (user + system, workers included), which other load on a shared box does not inflate."""
-    with open(stdout_path, "wb") as stdout:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    returncode = os.waitstatus_to_exitcode(status)
-    if returncode != 0:
-        print(proc.stderr.read().decode(errors="replace")[-2000:], file=sys.stderr)
-    cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, usage.ru_maxrss / 1024, returncode)
 
 
 def build_inputs(folder: Path) -> dict[str, Path]:
@@ -161,12 +135,12 @@ def main() -> None:
             ("newsmine segment --jobs 2, doubled", [*NEWSMINE, "segment", "-q", "--jobs", "2", str(inputs["corpus2.jsonl"])], 2),
         ]
         outputs: dict[str, Path] = {}
-        results: dict[str, Run] = {}
+        results: dict[str, Measurement] = {}
         print(f"\n{'run':<36} {'wall s':>7} {'cpu s':>7} {'M chars/s':>10} {'MB/s':>6} {'peak MB':>8}"
               f" {'x jieba (wall)':>14} {'x jieba (cpu)':>13}")
         for name, cmd, copies in runs:
             output = folder / f"out{len(outputs)}.txt"
-            result = measure_cpu(cmd, output)
+            result = measure(cmd, stdout_path=output)
             if result.returncode != 0:
                 sys.exit(f"{name} failed with exit status {result.returncode}")
             outputs[name], results[name] = output, result

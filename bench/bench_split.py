@@ -12,7 +12,6 @@ the interpreter and CLI start-up (about 0.2 s); the last line times `split_page`
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -33,11 +32,6 @@ IO_FLOOR = (
 )
 
 
-def children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def best_of(cmd: list[str], repeat: int) -> tuple[Measurement, float, int]:
     """The fastest of `repeat` runs (wall time, peak memory), the least CPU time of a run (user +
     sys: what one core spends, unaffected by other load on the machine) and the output lines."""
@@ -46,9 +40,8 @@ def best_of(cmd: list[str], repeat: int) -> tuple[Measurement, float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.jsonl"
         for _ in range(repeat):
-            cpu_before = children_cpu_seconds()
             run = measure(cmd, stdout_path=out)
-            best_cpu = min(best_cpu, children_cpu_seconds() - cpu_before)
+            best_cpu = min(best_cpu, run.cpu_seconds)
             if run.returncode != 0:
                 sys.exit(f"command failed ({run.returncode}): {' '.join(cmd)}")
             if best is None or run.seconds < best.seconds:

@@ -14,7 +14,6 @@ Usage: .venv/bin/python bench/bench_stats.py [--limit-mb N]      (peer mode: --p
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import warnings
@@ -48,12 +47,10 @@ def run_peer(name: str, paths: list[str]) -> None:
 
 def timed(cmd: list[str], out: Path, is_peer: bool) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds, peak RSS MB and items found (figure lines, or the peer's count)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = measure(cmd, stdout_path=out)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd[:4])} ...")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = result.cpu_seconds
     if is_peer:
         found = int(out.read_text().split()[-1])  # jionlp prints a banner first
     else:

@@ -21,7 +21,6 @@ import json
 import re
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 from _common import SHARED
 
