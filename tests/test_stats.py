@@ -75,7 +75,7 @@ def test_bare_scale_word_only_when_allowed() -> None:
         ("惠及4万余名学生", ("4万余名", "count", 40_000, "名")),
         ("接待游客两万多人次", ("两万多人次", "count", 20_000, "人次")),
         ("飞机26万架次", ("26万架次", "count", 260_000, "架次")),
-        ("货运量59.3亿吨", ("59.3亿吨", "quantity", 5_930_000_000, "吨")),
+        ("货运量41.6亿吨", ("41.6亿吨", "quantity", 4_160_000_000, "吨")),
         ("单机容量为18.7万千瓦", ("18.7万千瓦", "quantity", 187_000, "千瓦")),
         ("发电6.8万千瓦时", ("6.8万千瓦时", "quantity", 68_000, "千瓦时")),
         ("浓度是30.5微克每立方米", ("30.5微克每立方米", "quantity", 30.5, "微克")),
@@ -220,9 +220,9 @@ def test_change_and_shared_verbs() -> None:
 
 
 def test_basis_metric_period_sentence() -> None:
-    text = "前两个月，铁路完成营业性货运量59.3亿吨，同比增长8.2%，增速较去年全年加快2.6个百分点。下一句。"
+    text = "前三个月，全省完成营业性货运量41.6亿吨，同比增长7.4%，增速较去年全年加快1.9个百分点。下一句。"
     tonnage, growth, points = extract_figures(text)
-    assert tonnage["metric"] == "营业性货运量" and tonnage["period"] == "前两个月"
+    assert tonnage["metric"] == "营业性货运量" and tonnage["period"] == "前三个月"
     assert growth["basis"] == "同比" and growth["metric"] == "营业性货运量"
     assert points["basis"] == "较去年全年" and points["metric"] == "增速"
     assert points["sentence"] == text[: text.index("下一句")]
@@ -248,7 +248,7 @@ def test_metric_heuristic(text: str, figure: str, metric: str) -> None:
 def test_respective_lists_take_their_own_metrics() -> None:
     by_names = extract_figures("收盘时，甲指数、乙指数、丙指数分别下跌0.16%、0.68%、1.13%。")
     assert [f["metric"] for f in by_names] == ["甲指数", "乙指数", "丙指数"]
-    by_figures = extract_figures("合同额1264.2亿元，执行额885.4亿元，分别增长14.1%和10.9%。")
+    by_figures = extract_figures("合同额1032.5亿元，执行额716.8亿元，分别增长12.3%和9.6%。")
     assert [f["metric"] for f in by_figures] == ["合同额", "执行额", "合同额", "执行额"]
 
 

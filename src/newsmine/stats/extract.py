@@ -1142,7 +1142,7 @@ _NAME_LIST_SPLIT = regex.compile(r"、|和|及|与")
 def _respective_metrics(ex: _Extractor, figures: list[dict]) -> None:
     """Give the items of a 分别 list their own metrics: from a list of names before it
     (上证指数、深证成指分别下跌0.16%、0.68%) or, failing that, from the figures just before it
-    (合同额1264.2亿元，执行额885.4亿元，分别增长14.1%和10.9%)."""
+    (合同额1032.5亿元，执行额716.8亿元，分别增长12.3%和9.6%)."""
     i = 0
     while i < len(figures):
         first = figures[i]
