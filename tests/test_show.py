@@ -41,6 +41,7 @@ def test_article_panel_has_heading_byline_body_and_marked_figures(stream):
     assert "逐梦春天里 阔步新征程" in text
     assert "写在平湖荣获嘉兴工作目标责任制考核“五连赢”之际" in text
     assert "记者 胡佳英" in text
+    assert squeeze("subheads: " + " / ".join(article["subheads"])) in flat
     assert squeeze(article["paragraphs"][0]) in flat
     figures = [r for r in stream if r["type"] == "figure" and r["article"] == article["id"]]
     for figure in figures:

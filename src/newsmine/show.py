@@ -1,6 +1,6 @@
 """Render newsmine records for people, with rich.
 
-An article (or document) becomes a panel: kicker, title, subtitle, authors, kind, dateline and
+An article (or document) becomes a panel: kicker, title, subtitle, authors, kind, dateline, subheads and
 body, with every figure `stats` found in it highlighted in place and listed below. A stream of
 figures becomes tables (value or range, unit, kind, metric, change, the sentence with the figure
 highlighted). Errors are one red line; any other record is a key/value panel.
@@ -216,6 +216,9 @@ def _heading(record: dict) -> list[Text]:
             byline.append(f"{name}: {_plain(record[name])}")
     if byline:
         lines.append(Text(" · ".join(byline), style="cyan"))
+    subheads = record.get("subheads")
+    if isinstance(subheads, list) and subheads:
+        lines.append(Text("subheads: " + " / ".join(map(_plain, subheads)), style="magenta"))
     return lines
 
 
