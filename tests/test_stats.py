@@ -394,3 +394,8 @@ def test_dev_sets_stay_above_floor(shared_dir) -> None:
                 tp += 1
         fn += len(case["expected"]) - len(used)
     assert prf(tp, fp, fn)[2] >= 0.9
+
+
+def test_a_long_metric_cut_to_length_does_not_start_with_a_closing_quote() -> None:
+    (figure,) = extract_figures("“五一”假期预计全社会跨区域人员流动量14.67亿人次。")
+    assert figure["metric"] and figure["metric"][0] not in "”’）)"

@@ -1015,8 +1015,8 @@ def _metric(ex: _Extractor, prefix: str, basis: str | None, cand: _Candidate) ->
         phrase = noun
     elif not phrase and cut and cut.end() == len(uncut) and len(cut.group()) > 1:
         phrase = uncut[cut.start() :]  # 河池共投入8.27亿元: nothing follows, so the verb is what is reported
-    if len(phrase) > 16:
-        phrase = phrase[-16:]
+    if len(phrase) > 16:  # keep the head noun's end; a cut must not leave a closing quote in front
+        phrase = phrase[-16:].lstrip("”’」』）)、，")
     return phrase or None
 
 
