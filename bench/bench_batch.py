@@ -1,6 +1,6 @@
 """Benchmark `newsmine run` on a generated archive against a shell loop of single-file calls.
 
-    .venv/bin/python bench/bench_batch.py [--segment] [--loop-files 100] [--keep]
+    .venv/bin/python bench/bench_batch.py [--segment] [--loop-files 100] [--out-root /dev/shm] [--keep]
 
 Builds an archive of page-sized files (>= 2,000) in a temporary folder from samples/ and
 ../shared/corpus/bench/ (never copied into the repository), then measures in one run:
@@ -84,11 +84,14 @@ def main() -> None:
     parser.add_argument("--segment", action="store_true", help="run the segment stage too (the loop never does)")
     parser.add_argument("--loop-files", type=int, default=100, help="files timed in the shell loop (0: no loop)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary archive and outputs")
+    parser.add_argument("--out-root", type=Path, help="write the runs' output folders here, e.g. /dev/shm to "
+                        "measure the engine rather than the disk (default: beside the archive)")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         raise SystemExit(f"benchmark corpus not found at {CORPUS}")
 
     work = Path(tempfile.mkdtemp(prefix="newsmine-bench-batch-"))
+    outputs = Path(tempfile.mkdtemp(prefix="newsmine-bench-batch-out-", dir=args.out_root)) if args.out_root else work
     try:
         archive = work / "archive"
         files = build_archive(archive)
@@ -98,7 +101,7 @@ def main() -> None:
         segment = ["--segment"] if args.segment else ["--no-segment"]
         print(f"pipeline: split -> {'segment -> ' if args.segment else ''}stats; "
               f"the shell loop runs split | stats per file")
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; outputs in {outputs}")
         print(f"{'method':<38} {'files':>6} {'seconds':>9} {'cpu s':>8} {'files/s':>9} {'MB/s':>7} {'peak MB':>8}")
 
         loop_rate = None
@@ -117,7 +120,7 @@ def main() -> None:
                             f"-> {len(files) / (len(loop_files) / loop.seconds):,.0f} s for all {len(files):,}")
 
         def run(name: str, out: str, *options: str) -> float:
-            result = measure([*NEWSMINE, "run", str(archive), "--out", str(work / out), "--quiet", *segment, *options])
+            result = measure([*NEWSMINE, "run", str(archive), "--out", str(outputs / out), "--quiet", *segment, *options])
             if result.returncode != 0:
                 raise SystemExit(f"{name} failed with exit status {result.returncode}")
             return row(name, len(files), total_bytes, result)
@@ -125,21 +128,22 @@ def main() -> None:
         jobs1 = run("newsmine run --jobs 1", "jobs1", "--jobs", "1")
         jobs2 = run("newsmine run --jobs 2", "jobs2", "--jobs", "2")
         dask = run("newsmine run --engine dask --jobs 2", "dask", "--engine", "dask", "--jobs", "2")
-        resumed = measure([*NEWSMINE, "run", str(archive), "--out", str(work / "jobs1"), "--quiet", *segment])
+        resumed = measure([*NEWSMINE, "run", str(archive), "--out", str(outputs / "jobs1"), "--quiet", *segment])
         row("re-run, nothing changed (all skipped)", len(files), total_bytes, resumed)
 
         if loop_rate is not None:
             print(f"speed-up: run --jobs 1 / shell loop = {jobs1 / loop_rate:.1f}x (goal >= 20x)")
         print(f"speed-up: --jobs 2 / --jobs 1 = {jobs2 / jobs1:.2f}x (goal >= 1.7x); "
               f"dask 2 workers / --jobs 2 = {dask / jobs2:.2f}x")
-        identical = same_outputs(work / "jobs1", work / "jobs2") and same_outputs(work / "jobs1", work / "dask")
+        identical = same_outputs(outputs / "jobs1", outputs / "jobs2") and same_outputs(outputs / "jobs1", outputs / "dask")
         print(f"outputs of --jobs 1, --jobs 2 and dask identical: {'yes' if identical else 'NO'}")
         print(f"load average {os.getloadavg()[0]:.2f} at the end (other processes on the machine slow every figure)")
     finally:
         if args.keep:
-            print(f"kept {work}")
+            print(f"kept {work} {outputs if outputs != work else ''}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(outputs, ignore_errors=True)
 
 
 if __name__ == "__main__":

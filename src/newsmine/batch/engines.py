@@ -41,7 +41,7 @@ def check_dask() -> None:
 
 def run_local(jobs: Iterable[InputJob], settings: PipelineSettings, workers: int) -> Iterator[InputOutcome]:
     """Outcomes in input order, from `workers` processes (1: in this process)."""
-    return ordered_map(process_job, jobs, workers, chunk_size=1, initializer=init_worker, initargs=(settings,))
+    return ordered_map(process_job, jobs, workers, chunk_size=8, initializer=init_worker, initargs=(settings,))
 
 
 def run_dask(
