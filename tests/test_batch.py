@@ -6,7 +6,9 @@ import datetime
 import fcntl
 import json
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -243,7 +245,7 @@ def test_rerun_skips_unchanged_redoes_changed_and_force_redoes_all(runner, tmp_p
     first = run(runner, "archive", "--out", "out", "--no-segment", cwd=tmp_path)
     assert summary_counts(first.stderr) == {"processed": 6, "unchanged": 0, "failed": 0}
     out = tmp_path / "out"
-    parts = sorted((out / "parts").rglob("*.jsonl"))
+    parts = sorted((out / "parts").rglob("*.part"))
     written = {part: part.stat().st_mtime_ns for part in parts}
     before = outputs(out)
 
@@ -273,7 +275,7 @@ def test_rerun_skips_unchanged_redoes_changed_and_force_redoes_all(runner, tmp_p
     removed = run(runner, "archive", "--out", "out", "--no-segment", cwd=tmp_path)
     assert summary_counts(removed.stderr) == {"processed": 0, "unchanged": 5, "failed": 0}
     assert "1 input of an earlier run no longer given" in removed.stderr
-    assert len(list((out / "parts").rglob("*.jsonl"))) == 2 * 5
+    assert len(list((out / "parts").rglob("*.part"))) == 2 * 5
     assert len(read_jsonl(out / "manifest.jsonl")) == 5
     clean = run(runner, "archive", "--out", "clean", "--no-segment", cwd=tmp_path)
     assert clean.exit_code == 0
@@ -299,7 +301,7 @@ def test_a_killed_run_loses_only_inputs_in_flight_and_a_rerun_completes_it(tmp_p
     manifest = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     recorded = [json.loads(line) for line in manifest[:-1]]  # the last line may be torn
     assert 10 <= len(manifest) < 120
-    for part in (out / "parts").rglob("*.jsonl"):  # every part is whole: written to a temp name, renamed
+    for part in (out / "parts").rglob("*.part"):  # every part is whole: written to a temp name, renamed
         for line in part.read_text(encoding="utf-8").splitlines():
             json.loads(line)
 
@@ -434,3 +436,18 @@ def test_an_output_folder_inside_the_archive_is_not_read_as_input(runner, tmp_pa
     again = run(runner, "archive", "--out", "archive/mined", "--glob", "*", "--no-segment", cwd=tmp_path)
     assert summary_counts(first.stderr) == {"processed": 3, "unchanged": 0, "failed": 0}
     assert summary_counts(again.stderr) == {"processed": 0, "unchanged": 3, "failed": 0}
+
+
+def test_exporting_a_run_folder_gives_each_record_once(tmp_path, runner):
+    archive = tmp_path / "archive" / "2022" / "02" / "10"
+    archive.mkdir(parents=True)
+    shutil.copy(SAMPLE_PAGE, archive / "01.txt")
+    out = tmp_path / "mined"
+    assert runner.invoke(app, ["run", str(tmp_path / "archive"), "--out", str(out), "--no-segment", "-q"]).exit_code == 0
+    database = tmp_path / "all.sqlite"
+    result = runner.invoke(app, ["export", str(out), "-o", str(database)])
+    assert result.exit_code == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        counts = {table: connection.execute(f"select count(*) from {table}").fetchone()[0]
+                  for (table,) in connection.execute("select name from sqlite_master where type='table'")}
+    assert counts == {"article": 6, "figure": 28, "input": 1}

@@ -179,3 +179,11 @@ def test_forced_encoding_applies_to_jsonl_inputs(tmp_path):
     log = quiet_log()
     assert list(iter_records([str(path)], log, encoding="no-such-codec")) == []
     assert [error.reason for error in log.errors] == ["unknown encoding 'no-such-codec'"]
+
+
+def test_an_empty_jsonl_file_is_a_stream_of_no_records_but_empty_text_is_an_error(tmp_path):
+    (tmp_path / "none.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    log = quiet_log()
+    assert list(iter_records([str(tmp_path / "none.jsonl"), str(tmp_path / "empty.txt")], log)) == []
+    assert [(error.source.rsplit("/", 1)[-1], error.reason) for error in log.errors] == [("empty.txt", "empty input")]

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 
 STDIN = "-"
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SNIFF_BYTES = 64 * 1024
 BINARY_CONTROL_RATIO = 0.01
 # Bytes that are not suspicious in text: printable and high bytes, tab, newlines, form feed, escape.
@@ -413,6 +414,8 @@ def _iter_numbered_source(
     finally:
         if not source.is_stdin:
             handle.close()
+    if not data.strip() and source.name.endswith(JSONL_SUFFIXES):
+        return  # an empty JSON-lines file is a stream of no records (e.g. run's errors.jsonl)
     try:
         text = decode_bytes(data, source.name, encoding)
     except InputError as error:

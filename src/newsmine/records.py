@@ -52,7 +52,7 @@ def _list_of(check: Check) -> Check:
     return Check(f"a list of {check.expected.split(' ', 1)[1]}s", frozenset({list}), check.types)
 
 
-KNOWN_TYPES = ("article", "figure", "document", "error")
+KNOWN_TYPES = ("article", "figure", "document", "error", "input")
 
 STRING = Check("a string", frozenset({str}))
 INTEGER = Check("an integer", frozenset({int}))
@@ -117,4 +117,6 @@ FIELD_CHECKS: dict[str, dict[str, Check]] = {
     },
     "document": {**_COMMON, **_SEGMENTED, "text": STRING},
     "error": {"source": _optional(STRING), "line": _optional(INTEGER), "reason": STRING},
+    # A line of `run`'s manifest.jsonl: one input file, what it was and what came out of it.
+    "input": {**_COMMON, "path": STRING, "status": STRING, "size": INTEGER, "articles": INTEGER, "figures": INTEGER},
 }

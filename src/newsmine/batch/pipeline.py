@@ -23,8 +23,8 @@ from newsmine import __version__
 from newsmine.io import InputError, Source, dumps
 from newsmine.tasks import TextInput
 
-ARTICLES_SUFFIX = ".articles.jsonl"
-FIGURES_SUFFIX = ".figures.jsonl"
+ARTICLES_SUFFIX = ".articles.part"
+FIGURES_SUFFIX = ".figures.part"
 
 Status = Literal["done", "unchanged", "failed"]
 
@@ -212,7 +212,7 @@ def process_input(job: InputJob, settings: PipelineSettings) -> InputOutcome:
 
 
 def write_parts(stem: Path, articles: list[dict], figures: list[dict]) -> tuple[int, int]:
-    """Write `<stem>.articles.jsonl` and `<stem>.figures.jsonl` (temp file + rename); return their sizes."""
+    """Write `<stem>.articles.part` and `<stem>.figures.part` (JSON lines; temp file + rename); return their sizes."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     sizes = []
     for suffix, records in ((ARTICLES_SUFFIX, articles), (FIGURES_SUFFIX, figures)):

@@ -1,7 +1,7 @@
 """The output folder of `newsmine run`: part files, the manifest, merged outputs, errors, a lock.
 
-    DIR/parts/ab/abcdef....articles.jsonl   one input's articles (name: hash of the input's path)
-    DIR/parts/ab/abcdef....figures.jsonl    one input's figures
+    DIR/parts/ab/abcdef....articles.part    one input's articles, JSON lines (name: hash of the input's path)
+    DIR/parts/ab/abcdef....figures.part     one input's figures, JSON lines
     DIR/manifest.jsonl                      one line per input: fingerprint, counts, status
     DIR/articles.jsonl, DIR/figures.jsonl   every input's parts joined in input order
     DIR/errors.jsonl                        the inputs that failed in the last run, with the reason
