@@ -17,7 +17,9 @@ import typer
 from newsmine import __version__
 from newsmine.checks import RecordChecker
 from newsmine.export import ExportFormat
-from newsmine.io import ErrorLog, ExitStatus, InputError, Source, StopOnError, expand_inputs, write_jsonl
+from newsmine.io import (
+    ErrorLog, ExitStatus, InputError, Source, StopOnError, expand_inputs, write_jsonl, write_lines,
+)
 from newsmine.parallel import ordered_map
 from newsmine.tasks import TextInput, split_input
 
@@ -472,7 +474,7 @@ def stats(
     with command_guard(errors):
         items = iter_numbered_records(paths or [], errors, encoding, glob)
         work = functools.partial(_stats_work, kinds=kind_set, all_numbers=all_numbers, passthrough=passthrough)
-        _write_lines(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
+        write_lines(collect(ordered_map(work, items, jobs, chunk_size=64), errors))
 
 
 
@@ -491,14 +493,6 @@ def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[s
     if isinstance(result, str):
         return InputError(source, f"{result}; skipped", line)
     return [" ".join(result["tokens"]) if text_only else dumps(result)]
-
-
-def _write_lines(lines: Iterable[str]) -> None:
-    out = sys.stdout
-    for line in lines:
-        out.write(line)
-        out.write("\n")
-    out.flush()
 
 
 @app.command()
@@ -573,7 +567,7 @@ def segment(
         work = functools.partial(_segment_work, text_only=text_only)
         results = ordered_map(work, items, jobs, chunk_size=16, initializer=start_worker,
                               initargs=(segmenter.options(),))
-        _write_lines(collect(results, errors))
+        write_lines(collect(results, errors))
 
 
 # `newsmine --help` lists the commands in pipeline order, whatever order they are defined in.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import os
 import sqlite3
 import stat
@@ -26,6 +25,8 @@ from enum import Enum
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
+
+from newsmine.records import dumps
 
 CHUNK_SIZE = 10_000
 STDOUT = "-"
@@ -217,14 +218,10 @@ def _by_table(chunk: list[dict], table: str | None) -> dict[str, list[dict]]:
     return groups
 
 
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def flat_value(value: Any) -> Any:
     """A field value for a flat format: lists and objects as JSON text, scalars as they are."""
     if isinstance(value, (list, dict)):
-        return _json_text(value)
+        return dumps(value)
     return value
 
 
@@ -233,7 +230,7 @@ _NESTED = frozenset({list, dict})
 
 def _flat_rows(rows: list[dict], names: list[str]) -> list[list[Any]]:
     """Rows as lists of flat values, in `names` order (the hot loop of flat formats)."""
-    nested, text = _NESTED, _json_text
+    nested, text = _NESTED, dumps
     return [[text(value) if type(value) in nested else value for value in map(row.get, names)] for row in rows]
 
 
@@ -376,7 +373,7 @@ def _write_jsonl(chunks: Iterator[list[dict]], handle: IO[str], columns: Columns
     count = 0
     for chunk in chunks:
         columns.update(chunk)
-        handle.writelines(_json_text(_pick(record, columns)) + "\n" for record in chunk)
+        handle.writelines(dumps(_pick(record, columns)) + "\n" for record in chunk)
         count += len(chunk)
     return count
 
@@ -388,7 +385,7 @@ def _write_json_array(chunks: Iterator[list[dict]], handle: IO[str], columns: Co
         columns.update(chunk)
         for record in chunk:
             handle.write(",\n" if count else "\n")
-            handle.write(_json_text(_pick(record, columns)))
+            handle.write(dumps(_pick(record, columns)))
             count += 1
     handle.write("\n]\n" if count else "]\n")
     return count
@@ -555,7 +552,7 @@ def _nested_arrow_types() -> dict[str, Any]:
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return _json_text(value)
+    return dumps(value)
 
 
 class _ParquetSink:
@@ -690,7 +687,7 @@ def _quote(name: str) -> str:
 
 def _sql_value(value: Any) -> Any:
     if isinstance(value, (list, dict)):
-        return _json_text(value)
+        return dumps(value)
     if isinstance(value, int) and not -(2**63) <= value < 2**63:
         return str(value)  # beyond SQLite's 64-bit integers
     return value

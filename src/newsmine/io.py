@@ -18,6 +18,8 @@ from io import BufferedReader
 from pathlib import Path
 from typing import IO, Any
 
+from newsmine.records import dumps  # noqa: F401  (re-exported: the CLI and run write records with it)
+
 
 STDIN = "-"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -424,19 +426,19 @@ def _iter_numbered_source(
     yield source.name, None, document_record(source.name, text)
 
 
-def dumps(record: dict) -> str:
-    """One record as one line of JSON (UTF-8 text kept readable, no pretty-printing)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def write_jsonl(records: Iterable[dict], stream: IO[str] | None = None) -> int:
-    """Write records as JSON lines to `stream` (stdout by default); return how many were written."""
+def write_lines(lines: Iterable[str], stream: IO[str] | None = None) -> int:
+    """Write already-serialised lines to `stream` (stdout by default); return how many were written."""
     out = stream if stream is not None else sys.stdout
     count = 0
     write = out.write
-    for record in records:
-        write(dumps(record))
+    for line in lines:
+        write(line)
         write("\n")
         count += 1
     out.flush()
     return count
+
+
+def write_jsonl(records: Iterable[dict], stream: IO[str] | None = None) -> int:
+    """Write records as JSON lines to `stream` (stdout by default); return how many were written."""
+    return write_lines(map(dumps, records), stream)

@@ -8,10 +8,14 @@ check records against it); docs/schema.md describes what each field means.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 1
+
+def dumps(value: Any) -> str:
+    """A record (or any JSON value) as the contract writes it: one line, Chinese kept readable."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def article_id(source: str, seq: int) -> str:

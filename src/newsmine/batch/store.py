@@ -158,9 +158,7 @@ class OutputDir:
         if self._manifest_handle is not None:
             self._manifest_handle.close()
             self._manifest_handle = None
-        with atomic_writer(self.manifest_path) as out:
-            for entry in entries:
-                out.write((dumps(entry) + "\n").encode("utf-8"))
+        write_jsonl_atomically(self.manifest_path, entries)
 
     # ------------------------------------------------------------------ outputs
 
@@ -195,9 +193,14 @@ class OutputDir:
         return recorded == merge_key(entries) and sizes == expected
 
     def write_errors(self, errors: Iterable[dict]) -> None:
-        with atomic_writer(self.root / ERRORS) as out:
-            for error in errors:
-                out.write((dumps(error) + "\n").encode("utf-8"))
+        write_jsonl_atomically(self.root / ERRORS, errors)
+
+
+def write_jsonl_atomically(target: Path, records: Iterable[dict]) -> None:
+    """Replace `target` by `records` as JSON lines, atomically."""
+    with atomic_writer(target) as out:
+        for record in records:
+            out.write((dumps(record) + "\n").encode("utf-8"))
 
 
 def merge_key(entries: list[dict]) -> str:

@@ -49,7 +49,6 @@ NOT_PLACES = frozenset(
 # Tags of a word that, found inside an organisation's full name in the same text, is its short
 # name (荣晟 after 浙江荣晟环保纸业股份有限公司), not a person.
 SHORT_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "nz"})
-OPEN_BRACKETS = frozenset("(（")
 CLOSE_BRACKETS = {")": "(", "）": "（"}
 MAX_NAME_WORDS = 8
 MAX_BRACKET_WORDS = 4

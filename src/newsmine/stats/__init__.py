@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 from json.encoder import encode_basestring
 
-from newsmine.records import figure_id
+from newsmine.records import dumps, figure_id
 from newsmine.stats.extract import FIGURE_KINDS, KINDS, OTHER_KINDS, extract_figures
 from newsmine.stats.numerals import normalize, parse_numeral
 
@@ -76,4 +75,4 @@ def _json(value) -> str:
         return int.__repr__(value)
     if kind is float and math.isfinite(value):
         return float.__repr__(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return dumps(value)
