@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsmine import export as export_module
+from newsmine.export import xlsx as xlsx_module
 from newsmine.cli import app
 from newsmine.export import ExportError, export_records, flat_value
 
@@ -185,12 +185,41 @@ def test_stdin_to_stdout_jsonl(runner):
     assert json.loads(result.stdout.splitlines()[3]) == {"id": "pinghu-front-page.txt#2/4", "unit": "美元"}
 
 
-def test_field_nobody_has_is_an_empty_column_with_a_warning(tmp_path, runner):
+def test_contract_field_nobody_has_is_an_empty_column_with_a_warning(tmp_path, runner):
     out = tmp_path / "f.csv"
-    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(out), "--fields", "id,colour"])
-    assert result.exit_code == 0
-    assert "colour" in result.stderr
-    assert pd.read_csv(out)["colour"].isna().all()
+    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(out), "--fields", "id,date"])
+    assert result.exit_code == 0, result.stderr
+    assert "date" in result.stderr
+    assert pd.read_csv(out)["date"].isna().all()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "sqlite", "xlsx"])
+def test_unknown_field_is_a_usage_error_naming_it_and_the_known_ones(tmp_path, runner, fmt):
+    """Issue 12.18: `--fields text,valu` wrote an empty valu column with exit 0."""
+    out = tmp_path / f"f.{fmt}"
+    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(out), "--fields", "text,valu"])
+    assert result.exit_code == 2
+    message = result.stderr
+    assert "unknown field(s) 'valu' (did you mean 'value'?)" in message
+    assert "the records have: type, id, article, source, text, start, end, kind, value" in message
+    if fmt == "sqlite":  # written in place, rolled back: an empty database
+        with sqlite3.connect(out) as db:
+            assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    else:
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_field_to_stdout_is_a_usage_error(runner):
+    result = runner.invoke(app, ["export", str(FIGURES), "-f", "csv", "--fields", "id,colour"])
+    assert result.exit_code == 2
+    assert "unknown field(s) 'colour'" in result.stderr
+
+
+def test_a_field_that_only_later_records_have_is_known(tmp_path):
+    records = [{"type": "note", "id": str(n), **({"remark": "补记"} if n == 40 else {})} for n in range(50)]
+    out = tmp_path / "notes.csv"
+    export_records(records, out, fields=["id", "remark"], batch_values=4)
+    assert pd.read_csv(out, dtype=str)["remark"].tolist()[39:41] == [None, "补记"] or out.read_text().count("补记") == 1
 
 
 @pytest.mark.parametrize(
@@ -202,6 +231,8 @@ def test_field_nobody_has_is_an_empty_column_with_a_warning(tmp_path, runner):
         (["-o", "out.parquet", "--excel"], "--excel applies to csv and tsv"),
         (["-o", "out.csv", "--table", "t"], "--table applies to sqlite and xlsx"),
         (["-o", "out.csv", "--replace"], "--replace applies to sqlite"),
+        (["-o", "out.csv", "--recreate"], "--recreate applies to sqlite"),
+        (["-o", "out.parquet", "--escape-formulas"], "--escape-formulas applies to csv and tsv"),
     ],
 )
 def test_usage_errors(tmp_path, runner, args, message):
@@ -255,13 +286,40 @@ def test_sqlite_appends_new_ids_and_new_columns(tmp_path, runner):
         assert db.execute("SELECT count(*) FROM figures WHERE date IS NULL").fetchone()[0] == len(read_jsonl(FIGURES))
 
 
-def test_sqlite_replace_starts_fresh(tmp_path, runner):
+def test_sqlite_recreate_starts_fresh(tmp_path, runner):
     out = tmp_path / "news.db"
     assert runner.invoke(app, ["export", str(FIGURES), "-o", str(out)]).exit_code == 0
     one = read_jsonl(FIGURES)[4]
-    result = runner.invoke(app, ["export", "-o", str(out), "--replace"], input=json.dumps(one) + "\n")
+    result = runner.invoke(app, ["export", "-o", str(out), "--recreate"], input=json.dumps(one) + "\n")
     assert result.exit_code == 0, result.stderr
     assert sqlite_rows(out, "figure") == [(one["id"], one["metric"], one["value"])]
+
+
+def test_sqlite_replace_replaces_rows_with_the_same_id_as_sqlite_utils_does(tmp_path, runner):
+    """Issue 12.24: --replace dropped the whole table; in sqlite-utils it replaces the rows with the same key."""
+    out = tmp_path / "news.db"
+    figures = read_jsonl(FIGURES)
+    noted = dict(figures[0], note="核对过")
+    assert runner.invoke(app, ["export", str(FIGURES), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["export", "-o", str(out)], input=json.dumps(noted) + "\n").exit_code == 0
+    corrected = {"type": "figure", "id": figures[0]["id"], "metric": "签约总投资", "value": 1.6e10}
+
+    def row() -> tuple:
+        with sqlite3.connect(out) as db:
+            return db.execute("SELECT metric, value, note, text FROM figure WHERE id = ?", (figures[0]["id"],)).fetchone()
+
+    assert runner.invoke(app, ["export", "-o", str(out)], input=json.dumps(corrected) + "\n").exit_code == 0
+    assert row() == ("签约总投资", 1.6e10, "核对过", figures[0]["text"])  # upsert: columns not written are kept
+    result = runner.invoke(app, ["export", "-o", str(out), "--replace"], input=json.dumps(corrected) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert row() == ("签约总投资", 1.6e10, None, None)  # replace: the whole row is the new record
+    assert len(sqlite_rows(out, "figure")) == len(figures)
+
+
+def test_recreate_and_replace_do_not_go_together(tmp_path, runner):
+    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(tmp_path / "n.db"), "--recreate", "--replace"])
+    assert result.exit_code == 2
+    assert "cannot go together" in result.stderr
 
 
 def test_sqlite_existing_non_database_is_a_clear_error(tmp_path, runner):
@@ -289,7 +347,7 @@ def late_column_records() -> list[dict]:
 def test_columns_that_appear_after_the_first_chunk(tmp_path, fmt):
     records = late_column_records()
     out = tmp_path / f"late.{fmt}"
-    assert export_records(iter(records), out, fmt, chunk_size=3) == len(records)
+    assert export_records(iter(records), out, fmt, batch_values=3) == len(records)
     if fmt in ("csv", "tsv"):
         frame = pd.read_csv(out, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False)
         header, rows = list(frame.columns), frame.values.tolist()
@@ -318,7 +376,7 @@ def test_stdout_leaves_out_late_columns_with_a_warning():
     import io
 
     out, warnings = io.StringIO(), []
-    export_records(late_column_records(), "-", "csv", chunk_size=3, stream=out, on_warning=warnings.append)
+    export_records(late_column_records(), "-", "csv", batch_values=3, stream=out, on_warning=warnings.append)
     assert "date" not in out.getvalue().splitlines()[0]
     assert len(out.getvalue().splitlines()) == 11
     assert "date, page" in warnings[0]
@@ -327,9 +385,9 @@ def test_stdout_leaves_out_late_columns_with_a_warning():
 def test_parquet_conflicting_types_fall_back_to_text(tmp_path):
     records = [{"type": "x", "id": "1", "page": 3}, {"type": "x", "id": "2", "page": "A3"}, {"type": "x", "id": "3", "page": [1]}]
     warnings: list[str] = []
-    export_records(records, tmp_path / "p.parquet", chunk_size=1, on_warning=warnings.append)
+    export_records(records, tmp_path / "p.parquet", batch_values=1, on_warning=warnings.append)
     assert pq.read_table(tmp_path / "p.parquet").column("page").to_pylist() == ["3", "A3", "[1]"]
-    export_records(records, tmp_path / "q.parquet", chunk_size=10, on_warning=warnings.append)
+    export_records(records, tmp_path / "q.parquet", batch_values=10, on_warning=warnings.append)
     assert pq.read_table(tmp_path / "q.parquet").column("page").to_pylist() == ["3", "A3", "[1]"]
     assert any("page" in message for message in warnings)
 
@@ -349,7 +407,7 @@ def test_failure_mid_export_keeps_the_previous_file(tmp_path, records, fmt, erro
     export_records(records, out, fmt)
     before = out.read_bytes()
     with pytest.raises(type(error)):
-        export_records(failing_after(records * 3, 50, error), out, fmt, chunk_size=7)
+        export_records(failing_after(records * 3, 50, error), out, fmt, batch_values=7)
     assert out.read_bytes() == before
     assert leftovers(tmp_path) == []
 
@@ -357,8 +415,11 @@ def test_failure_mid_export_keeps_the_previous_file(tmp_path, records, fmt, erro
 def test_failure_on_a_new_file_leaves_nothing(tmp_path, records):
     for fmt in ("csv", "sqlite", "parquet"):
         with pytest.raises(RuntimeError):
-            export_records(failing_after(records, 10, RuntimeError("boom")), tmp_path / f"new.{fmt}", fmt, chunk_size=4)
-    assert list(tmp_path.iterdir()) == []
+            export_records(failing_after(records, 10, RuntimeError("boom")), tmp_path / f"new.{fmt}", fmt, batch_values=4)
+    # SQLite writes into the database itself (so that concurrent exports are safe): what stays is
+    # an empty database, no tables, no journal.
+    assert [path.name for path in tmp_path.iterdir()] == ["new.sqlite"]
+    assert (tmp_path / "new.sqlite").stat().st_size == 0
 
 
 def test_sqlite_failure_rolls_back_an_existing_database(tmp_path, records):
@@ -367,13 +428,13 @@ def test_sqlite_failure_rolls_back_an_existing_database(tmp_path, records):
     before = sqlite_rows(out, "figure")
     changed = [dict(r, metric="改过") for r in of_type(records, "figure")]
     with pytest.raises(KeyboardInterrupt):
-        export_records(failing_after(changed, 12, KeyboardInterrupt()), out, chunk_size=4)
+        export_records(failing_after(changed, 12, KeyboardInterrupt()), out, batch_values=4)
     assert sqlite_rows(out, "figure") == before
     assert leftovers(tmp_path) == []
 
 
 def test_xlsx_row_limit_is_a_clear_error(tmp_path, records, monkeypatch):
-    monkeypatch.setattr(export_module, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(xlsx_module, "XLSX_MAX_ROWS", 10)
     out = tmp_path / "too-long.xlsx"
     with pytest.raises(ExportError, match="more than 10 rows"):
         export_records(records, out)
@@ -484,8 +545,12 @@ def test_many_bad_records_are_summarised(tmp_path, runner):
 text_values = st.one_of(st.none(), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
 flat_records = st.lists(
     st.fixed_dictionaries(
-        {"type": st.just("note"), "id": st.text(min_size=1, max_size=8)},
-        optional={"body": text_values, "tags": st.lists(st.text(max_size=5), max_size=3)},
+        {
+            "type": st.just("note"),
+            "id": st.text(min_size=1, max_size=8),
+            "body": text_values,
+            "tags": st.lists(st.text(max_size=5), max_size=3),
+        },
     ),
     max_size=12,
 )
@@ -497,12 +562,12 @@ def test_any_text_survives_csv_and_sqlite(tmp_path_factory, notes):
     folder = tmp_path_factory.mktemp("prop")
     notes = list({note["id"]: note for note in notes}.values())  # ids are unique in real streams
     fields = ["id", "body", "tags"]
-    export_records(notes, folder / "n.csv", fields=fields, chunk_size=5, on_warning=lambda message: None)
+    export_records(notes, folder / "n.csv", fields=fields, batch_values=5, on_warning=lambda message: None)
     frame = pd.read_csv(folder / "n.csv", dtype=str, keep_default_na=False)
     expected = [[as_text(note.get(name)) for name in fields] for note in notes]
     # (CSV cannot tell an empty string from a missing value: both read back as "")
     assert frame.values.tolist() == expected
-    export_records(notes, folder / "n.db", fields=fields, table="note", chunk_size=5, on_warning=lambda message: None)
+    export_records(notes, folder / "n.db", fields=fields, table="note", batch_values=5, on_warning=lambda message: None)
     with sqlite3.connect(folder / "n.db") as db:
         rows = db.execute("SELECT id, body, tags FROM note ORDER BY rowid").fetchall() if notes else []
     assert [list(row) for row in rows] == [[flat_value(note.get(name)) for name in fields] for note in notes]

@@ -6,11 +6,12 @@ wrong type), or None. Fields the contract does not name are never checked: stage
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsmine.records import FIELD_CHECKS, KNOWN_TYPES
+from newsmine.records import FIELD_CHECKS, KNOWN_TYPES, Check
 
 
 def describe(value: Any) -> str:
@@ -103,3 +104,77 @@ class RecordChecker:
 
 def _more_records(count: int) -> str:
     return f"{count:,} more record" + ("" if count == 1 else "s")
+
+
+# --------------------------------------------------------------------------- Arrow tables
+
+_PYTHON_TYPES = {"string": str, "large_string": str, "int64": int, "double": float, "bool": bool, "null": type(None)}
+
+
+def _python_type(arrow_type: Any) -> type:
+    """The Python type json.loads gives for values pyarrow read as `arrow_type`."""
+    import pyarrow as pa
+
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return list
+    if pa.types.is_struct(arrow_type):
+        return dict
+    return _PYTHON_TYPES.get(str(arrow_type), object)
+
+
+def arrow_block_problem(table: Any, data: bytes, record_type: str | None = None) -> str | None:
+    """Why the Arrow `table` that pyarrow read from the JSON lines `data` may hold a record that
+    record_problem refuses (or, with `record_type`, a record of another type), or None when it
+    holds none: then the table can be exported as it is.
+
+    A reason means "check these lines one by one": pyarrow reads a missing field and a null alike,
+    so a column with nulls where the contract wants a value is looked up in `data`.
+    """
+    import pyarrow.compute as pc
+
+    if "type" not in table.column_names:
+        return 'a record has no "type" field'
+    types = table.column("type")
+    if _python_type(types.type) is not str or types.null_count:
+        return '"type" missing or not a string'
+    present = pc.unique(types).to_pylist()
+    if record_type is not None and present != [record_type]:
+        return "records of other types"
+    unknown = [name for name in present if name not in FIELD_CHECKS and name != record_type]
+    if unknown:
+        return f"unknown record type {unknown[0]!r}"
+    for name in present:
+        checks = FIELD_CHECKS.get(name, {})
+        rows = table if len(present) == 1 else table.filter(pc.equal(types, name))
+        for field_name, check in checks.items():
+            if field_name not in rows.column_names:
+                continue
+            problem = _column_problem(rows.column(field_name), check)
+            if problem == "null" and not _explicit_null(field_name, data):
+                continue  # the field is missing from some records, which the contract allows
+            if problem is not None:
+                return f"{name} field {field_name!r}: {problem}"
+    return None
+
+
+def _column_problem(column: Any, check: Check) -> str | None:
+    """"null" when the column has nulls the check refuses, another reason for values of a type
+    the check refuses, else None."""
+    import pyarrow.compute as pc
+
+    if column.null_count == len(column):
+        return None if type(None) in check.types else "null"
+    if _python_type(column.type) not in check.types:
+        return f"{column.type} values"
+    if check.item_types is not None:
+        items = pc.list_flatten(column)
+        if items.null_count or (len(items) and _python_type(items.type) not in check.item_types):
+            return f"{column.type} items"
+    if column.null_count and type(None) not in check.types:
+        return "null"
+    return None
+
+
+def _explicit_null(name: str, data: bytes) -> bool:
+    """Whether `data` may hold `"name": null` (possibly inside a nested object: then it is checked line by line too)."""
+    return re.search(rb'"%s"\s*:\s*null' % re.escape(name.encode()), data) is not None
