@@ -35,6 +35,9 @@ def record_problem(record: dict, extra_types: Collection[str] = (), any_type: bo
     contract does not name are accepted.
     """
     record_type = record.get("type")
+    specs = _SPECS.get(record_type) if type(record_type) is str else None
+    if specs is not None and _fits(record, specs):
+        return None  # the fast answer for good records; the loop below says what is wrong
     if record_type is None:
         return 'record has no "type" field'
     if not isinstance(record_type, str):
@@ -52,6 +55,26 @@ def record_problem(record: dict, extra_types: Collection[str] = (), any_type: bo
         if not check.accepts(value):
             return f"{record_type} field {name!r} should be {check.expected}, got {describe(value)}"
     return None
+
+
+# Each record type's fields as name -> (value types, item types): what Check.accepts tests.
+_SPECS = {
+    record_type: {name: (check.types, check.item_types) for name, check in checks.items()}
+    for record_type, checks in FIELD_CHECKS.items()
+}
+
+
+def _fits(record: dict, specs: dict[str, tuple[frozenset[type], frozenset[type] | None]]) -> bool:
+    """Whether every field of `record` that `specs` names has a value of an accepted type (the hot loop)."""
+    for name, value in record.items():
+        spec = specs.get(name)
+        if spec is not None:
+            types, item_types = spec
+            if type(value) not in types:
+                return False
+            if item_types is not None and value and not item_types.issuperset(map(type, value)):
+                return False
+    return True
 
 
 Report = Callable[[str, "int | None", str], None]
@@ -76,22 +99,41 @@ class RecordChecker:
 
     def filter(self, numbered: Iterable[tuple[str, int | None, dict]]) -> Iterator[dict]:
         for source, line, record in numbered:
-            problem = record_problem(record, self.extra_types, self.any_type)
-            if problem is None:
+            if self.passes(source, line, record):
                 yield record
-            elif problem.startswith("unknown record type"):
-                key = (source, record["type"])
-                if key not in self.skipped_types:
-                    self.skipped_types[key] = 0
-                    hint = f"records of this type are skipped (keep them with --type {record['type']})"
-                    self.report(source, line, f"{problem}; {hint}")
-                else:
-                    self.skipped_types[key] += 1
-            elif self.reported < self.max_reported:
-                self.reported += 1
-                self.report(source, line, f"{problem}; record skipped")
+
+    def keep(self, source: str, numbered: Iterable[tuple[int, dict]], only_type: str | None = None) -> list[dict]:
+        """The good records among (line, record) pairs of one input, as filter (the fast loop for
+        bulk reads); with `only_type`, records of other types are left out without a word."""
+        good = []
+        for line, record in numbered:
+            record_type = record.get("type")
+            if only_type is not None and record_type != only_type:
+                continue
+            specs = _SPECS.get(record_type) if type(record_type) is str else None
+            if (specs is not None and _fits(record, specs)) or self.passes(source, line, record):
+                good.append(record)
+        return good
+
+    def passes(self, source: str, line: int | None, record: dict) -> bool:
+        """Whether `record` is good; if not, its problem is reported (or counted)."""
+        problem = record_problem(record, self.extra_types, self.any_type)
+        if problem is None:
+            return True
+        if problem.startswith("unknown record type"):
+            key = (source, record["type"])
+            if key not in self.skipped_types:
+                self.skipped_types[key] = 0
+                hint = f"records of this type are skipped (keep them with --type {record['type']})"
+                self.report(source, line, f"{problem}; {hint}")
             else:
-                self.skipped_silently[source] = self.skipped_silently.get(source, 0) + 1
+                self.skipped_types[key] += 1
+        elif self.reported < self.max_reported:
+            self.reported += 1
+            self.report(source, line, f"{problem}; record skipped")
+        else:
+            self.skipped_silently[source] = self.skipped_silently.get(source, 0) + 1
+        return False
 
     def finish(self) -> None:
         """Report the problems counted but not listed one by one."""

@@ -260,7 +260,7 @@ def _export_batches(
     from itertools import groupby
 
     from newsmine.export import JsonLines, record_batches
-    from newsmine.io import RawJsonLines, iter_raw_jsonl, iter_raw_jsonl_records
+    from newsmine.io import RawJsonLines, iter_raw_jsonl, iter_raw_jsonl_numbered
 
     def checked(numbered: Iterable[tuple[str, int | None, dict]]) -> Iterator[dict]:
         if record_type is not None:
@@ -269,7 +269,8 @@ def _export_batches(
 
     def parser(source: str) -> Any:
         def parse(data: bytes, first_line: int) -> list[dict]:
-            return list(checked(iter_raw_jsonl_records(RawJsonLines(source, first_line, data), errors)))
+            numbered = iter_raw_jsonl_numbered(RawJsonLines(source, first_line, data), errors)
+            return checker.keep(source, numbered, record_type)
 
         return parse
 

@@ -446,7 +446,7 @@ def iter_raw_jsonl(
 ) -> Iterator[RawJsonLines | tuple[str, int | None, dict]]:
     """As iter_numbered_records, but a UTF-8 JSON-lines input comes as RawJsonLines blocks of about
     `block_bytes` (whole lines, a byte-order mark left out), for readers that parse bytes in bulk
-    (e.g. pyarrow); iter_raw_jsonl_records parses a block as iter_numbered_records would."""
+    (e.g. pyarrow); iter_raw_jsonl_numbered parses a block as iter_numbered_records would."""
     for source in expand_inputs(paths, errors, pattern):
         handle = _open_utf8_jsonl(source, encoding)
         if handle is None:
@@ -487,14 +487,13 @@ def _open_utf8_jsonl(source: Source, forced: str | None) -> IO[bytes] | None:
     return None
 
 
-def iter_raw_jsonl_records(raw: RawJsonLines, errors: ErrorLog) -> Iterator[tuple[str, int | None, dict]]:
-    """The records of a RawJsonLines block as (source, line number, record); bad lines are reported."""
+def iter_raw_jsonl_numbered(raw: RawJsonLines, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
+    """The records of a RawJsonLines block as (line number, record); bad lines are reported."""
     try:
         lines: Iterable[str] = raw.data.decode("utf-8").split("\n")
     except UnicodeDecodeError:
         lines = _decoded_narrow_lines(BytesIO(raw.data), "utf-8", raw.source, errors, raw.first_line)
-    for number, record in iter_jsonl_numbered(lines, raw.source, errors, raw.first_line):
-        yield raw.source, number, record
+    return iter_jsonl_numbered(lines, raw.source, errors, raw.first_line)
 
 
 def write_lines(lines: Iterable[str], stream: IO[str] | None = None) -> int:
