@@ -612,3 +612,112 @@ def test_segmented_articles_with_offsets_export_and_show(tmp_path, runner, sampl
     shown = runner.invoke(app, ["show", str(path), "--limit", "2"])
     assert shown.exit_code == 0, shown.stderr
     assert "逐梦春天里 阔步新征程" in shown.stdout
+
+
+# --------------------------------------------------------------------------- issue 12: unsafe and concurrent
+
+
+FORMULA_CELLS = ["=HYPERLINK(\"http://example.invalid\",\"点这里\")", "+86-573", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def formula_records() -> list[dict]:
+    return [
+        {"type": "figure", "id": f"f#{n}", "text": cell, "value": -5 - n, "metric": "利润", "sentence": cell}
+        for n, cell in enumerate(FORMULA_CELLS)
+    ]
+
+
+def export_stdin(runner, records: list[dict], *args: str):
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    result = runner.invoke(app, ["export", *args], input=lines)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("fmt, separator", [("csv", ","), ("tsv", "\t")])
+@pytest.mark.parametrize("option", ["--excel", "--escape-formulas"])
+def test_text_cells_that_spreadsheets_read_as_formulas_are_neutralised(tmp_path, runner, fmt, separator, option):
+    """Issue 12.19: cells starting with = + - @ tab or CR were written verbatim, also with --excel."""
+    out = tmp_path / f"f.{fmt}"
+    export_stdin(runner, formula_records(), "-o", str(out), option)
+    frame = pd.read_csv(out, sep=separator, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert frame["text"].tolist() == ["'" + cell for cell in FORMULA_CELLS]
+    assert frame["sentence"].tolist() == ["'" + cell for cell in FORMULA_CELLS]
+    assert frame["value"].tolist() == [str(-5 - n) for n in range(len(FORMULA_CELLS))]  # numbers stay numbers
+    assert frame["metric"].tolist() == ["利润"] * len(FORMULA_CELLS)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf") == (option == "--excel")
+
+
+def test_plain_csv_keeps_cells_as_they_are(tmp_path, runner):
+    out = tmp_path / "f.csv"
+    export_stdin(runner, formula_records(), "-o", str(out))
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert frame["text"].tolist() == FORMULA_CELLS
+
+
+def test_two_exports_into_one_new_database_at_once_keep_both(tmp_path):
+    """Issue 12.2: both exited 0 but the file held only the last one's rows."""
+    figure = read_jsonl(FIGURES)[0]
+    inputs = []
+    for part in ("a", "b"):
+        path = tmp_path / f"{part}.jsonl"
+        path.write_text("".join(json.dumps(dict(figure, id=f"{part}#{n}"), ensure_ascii=False) + "\n" for n in range(40_000)))
+        inputs.append(path)
+    out = tmp_path / "news.db"
+    processes = [subprocess.Popen([*NEWSMINE, "export", str(path), "-o", str(out)], stderr=subprocess.PIPE) for path in inputs]
+    for process in processes:
+        assert process.wait(timeout=300) == 0, process.stderr.read().decode()
+    with sqlite3.connect(out) as db:
+        counts = db.execute("SELECT substr(id, 1, 1), count(*) FROM figure GROUP BY 1 ORDER BY 1").fetchall()
+    assert counts == [("a", 40_000), ("b", 40_000)]
+    assert leftovers(tmp_path) == []
+
+
+def start_export_and_wait_for_its_temporary_file(tmp_path: Path, out: Path) -> subprocess.Popen:
+    line = FIGURES.read_text(encoding="utf-8").splitlines()[0] + "\n"
+    process = subprocess.Popen([*NEWSMINE, "export", "-o", str(out)], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write((line * 30_000).encode())  # a few batches, and the input stays open
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not leftovers(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(tmp_path), "the export never started its temporary file"
+    return process
+
+
+@pytest.mark.parametrize("fmt, signal_number", [("csv", signal.SIGTERM), ("xlsx", signal.SIGTERM), ("parquet", signal.SIGKILL)])
+def test_a_killed_export_leaves_nothing_after_the_next_one(tmp_path, fmt, signal_number):
+    """Issue 12.21: SIGTERM or kill left .NAME.XXXX.tmp beside the output (and xlsx staging files), never cleaned."""
+    out = tmp_path / f"figures.{fmt}"
+    process = start_export_and_wait_for_its_temporary_file(tmp_path, out)
+    process.send_signal(signal_number)
+    process.stdin.close()
+    process.wait(timeout=30)
+    assert not out.exists()
+    result = subprocess.run([*NEWSMINE, "export", str(FIGURES), "-o", str(out)], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+    assert leftovers(tmp_path) == []
+    assert out.exists()
+
+
+def test_the_temporary_files_of_a_running_export_are_kept(tmp_path):
+    out = tmp_path / "figures.csv"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        alive = tmp_path / f".figures.csv.{running.pid}.0a1b2c3d.tmp"
+        stale = tmp_path / f".figures.csv.{dead.pid}.0a1b2c3d.tmp"
+        staging = tmp_path / f".figures.csv.{dead.pid}.0a1b2c3d.tmp.staging"
+        other = tmp_path / f".other.csv.{dead.pid}.0a1b2c3d.tmp"
+        for path in (alive, stale, other):
+            path.write_text("partial")
+        staging.mkdir()
+        (staging / "openpyxl.xyz.xml").write_text("<sheet/>")
+        result = subprocess.run([*NEWSMINE, "export", str(FIGURES), "-o", str(out)], capture_output=True)
+        assert result.returncode == 0, result.stderr.decode()
+        assert alive.exists() and other.exists()
+        assert not stale.exists() and not staging.exists()
+    finally:
+        running.kill()
+        running.wait()
