@@ -390,6 +390,8 @@ def test_parquet_conflicting_types_fall_back_to_text(tmp_path):
     export_records(records, tmp_path / "q.parquet", batch_values=10, on_warning=warnings.append)
     assert pq.read_table(tmp_path / "q.parquet").column("page").to_pylist() == ["3", "A3", "[1]"]
     assert any("page" in message for message in warnings)
+    export_records([{"type": "x", "id": "1", "marks": [{}]}], tmp_path / "e.parquet", on_warning=warnings.append)
+    assert pq.read_table(tmp_path / "e.parquet").column("marks").to_pylist() == ["[{}]"]  # Parquet has no empty struct
 
 
 # --------------------------------------------------------------------------- atomic writes
@@ -721,3 +723,91 @@ def test_the_temporary_files_of_a_running_export_are_kept(tmp_path):
     finally:
         running.kill()
         running.wait()
+
+
+# --------------------------------------------------------------------------- Parquet through pyarrow
+
+
+def odd_lines() -> list[str]:
+    """Lines pyarrow's JSON reader would take differently from json.loads and the contract checks."""
+    figure = read_jsonl(FIGURES)[1]
+    article = read_jsonl(PASSTHROUGH)[0]
+
+    def line(record: dict) -> str:
+        return json.dumps(record, ensure_ascii=False)
+
+    many = "[" + ",".join(['{"n": 1}'] * 2500) + "]"  # as many "{" as deep nesting would have
+    return [
+        line(dict(figure, text=None)),  # explicit null where the contract wants a string
+        line(dict(article, authors=["胡佳英", None])),  # a null inside a list of strings
+        line(dict(figure, start=3.0)),  # a float where the contract wants an integer
+        line(dict(figure, value=True)),  # a boolean is not a number
+        line(figure).replace('"value": 11220000000.0', '"value": NaN'),
+        line(figure) + " " + line(figure),  # two objects on one line
+        "",
+        "null",
+        '{"type": "widget", "id": "w1"}',
+        '{"type": "figure", "id": "many", "nested": %s}' % many,
+        line(dict(figure, id="big", value=2**60 + 1)),  # beyond a double's exact integers: the nearest double
+        line(dict(figure, id="stamp", note="2022-02-08")),  # a date-like string outside the contract stays a string
+        '{"type": "figure", "id": "dup", "id": "dup2"}',
+        "{not json",
+    ]
+
+
+def mixed_input(tmp_path: Path) -> Path:
+    good = FIGURES.read_text(encoding="utf-8").splitlines()
+    lines = []
+    for n, odd in enumerate(odd_lines()):
+        lines += good[n % len(good) : n % len(good) + 3] + [odd]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"type": "figure", "id": "bad\xff"}\n')
+    return path
+
+
+@pytest.mark.parametrize("block_bytes", [1 << 20, 1500])
+def test_parquet_through_pyarrow_agrees_with_the_record_path(tmp_path, runner, monkeypatch, block_bytes):
+    """Whatever pyarrow reads, Parquet gets exactly the records (and the error lines) the other formats get."""
+    from newsmine.export import parquet as parquet_module
+
+    monkeypatch.setattr(parquet_module, "ARROW_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(parquet_module, "RECORD_BLOCK_BYTES", min(block_bytes, 600))
+    path = mixed_input(tmp_path)
+    as_jsonl = runner.invoke(app, ["export", str(path), "-o", str(tmp_path / "out.jsonl")])
+    as_parquet = runner.invoke(app, ["export", str(path), "-o", str(tmp_path / "out.parquet")])
+    assert "Traceback" not in as_parquet.stderr
+    assert as_parquet.exit_code == as_jsonl.exit_code == 1
+    assert as_parquet.stderr == as_jsonl.stderr  # the same error lines, no warning
+    expected = read_jsonl(tmp_path / "out.jsonl")
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.column_names == columns_of(expected)
+    rows = table.to_pylist()
+    assert [row["id"] for row in rows] == [record["id"] for record in expected]
+    for row, record in zip(rows, expected):
+        for name, value in record.items():
+            wanted = float(value) if name in ("value", "low", "high") and value is not None else value
+            assert row[name] == wanted or (wanted != wanted and row[name] != row[name]), (record["id"], name)  # NaN
+    assert {str(table.schema.field(name).type) for name in ("note", "metric", "text")} == {"string"}
+    assert str(table.schema.field("value").type) == "double" and str(table.schema.field("start").type) == "int64"
+
+
+def test_nesting_deep_enough_to_crash_pyarrow_is_left_to_python():
+    from newsmine.export.parquet import _ArrowReader, arrow_types
+
+    deep = b'{"type": "note", "id": "deep", "nested": ' + b"[" * 20_000 + b"]" * 20_000 + b"}\n"
+    reader = _ArrowReader(arrow_types(), None)
+    assert reader.read(b'{"type": "note", "id": "flat"}\n' + deep) is None  # and the process is still alive
+    assert reader.read(b"null\n") is None
+
+
+def test_clean_json_lines_go_to_parquet_without_python_records(tmp_path, runner, monkeypatch):
+    from newsmine.export.common import JsonLines
+
+    def no_records(self):
+        raise AssertionError("parsed in Python")
+
+    monkeypatch.setattr(JsonLines, "records", no_records)
+    out = tmp_path / "page.parquet"
+    result = runner.invoke(app, ["export", str(PASSTHROUGH), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert pq.read_table(out).num_rows == len(read_jsonl(PASSTHROUGH))

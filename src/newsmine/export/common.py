@@ -53,7 +53,7 @@ class JsonLines:
         return self.parse(self.data, self.first_line)
 
     def halves(self) -> tuple[JsonLines, JsonLines]:
-        """The lines cut in two at the line end nearest the middle."""
+        """The lines cut in two at a line end near the middle (the second half is empty for one line)."""
         cut = self.data.rfind(b"\n", 0, len(self.data) // 2) + 1 or self.data.find(b"\n") + 1
         head, tail = self.data[:cut], self.data[cut:]
         return (

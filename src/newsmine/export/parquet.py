@@ -87,7 +87,7 @@ def _tables(batch: list[dict] | JsonLines, reader: _ArrowReader, sink: _ParquetS
             if columns.fixed:
                 table = sink.select(table, columns.names)
             yield table
-        elif len(block.data) > RECORD_BLOCK_BYTES:
+        elif len(block.data) > RECORD_BLOCK_BYTES and block.data.find(b"\n", 0, len(block.data) - 1) >= 0:
             head, tail = block.halves()
             pending += [tail, head]
         else:
@@ -116,7 +116,8 @@ class _ArrowReader:
 
     def read(self, data: bytes) -> Any:
         pa = self.pa
-        if not self._plain(data):
+        lines = data.count(b"\n") + (not data.endswith(b"\n"))
+        if not self._plain(data, lines):
             return None
         if not self.sampled:
             self._sample(data)
@@ -129,7 +130,7 @@ class _ArrowReader:
                 table.validate(full=True)  # pyarrow does not check UTF-8 itself
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeDecodeError):
                 return None
-            if table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")):
+            if table.num_rows != lines:
                 return None  # a line with more than one value
             if arrow_block_problem(table, data, self.record_type) is not None:
                 return None
@@ -143,9 +144,9 @@ class _ArrowReader:
         for name in names:
             self.position.setdefault(name, len(self.position))
 
-    def _plain(self, data: bytes) -> bool:
-        """Whether every line is one object with nothing pyarrow reads differently from json.loads."""
-        lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    def _plain(self, data: bytes, lines: int) -> bool:
+        """Whether every line of `data` (`lines` of them) is one object with nothing pyarrow reads
+        differently from json.loads (pyarrow crashes on a first line `null`)."""
         if not data.startswith(b"{") or data.count(b"\n{") != lines - 1:
             return False  # blank or indented lines, or a line that is not an object
         if b"NaN" in data or b"Infinity" in data:
@@ -183,6 +184,15 @@ class _ArrowReader:
             elif pa.types.is_string(field.type):
                 self.explicit[field.name] = pa.string()
         return again
+
+
+def _storable(pa: Any, arrow_type: Any) -> bool:
+    """Whether Parquet can store `arrow_type` (it has no struct without fields)."""
+    if pa.types.is_struct(arrow_type):
+        return arrow_type.num_fields > 0 and all(_storable(pa, arrow_type.field(i).type) for i in range(arrow_type.num_fields))
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return _storable(pa, arrow_type.value_type)
+    return True
 
 
 def _as_float(value: Any) -> Any:
@@ -253,6 +263,18 @@ class _ParquetSink:
                 return pa.array(fits, type=wanted)
             return pa.array(values)  # not the contract's type (records not checked): as pyarrow infers
 
+    def writable(self, table: Any) -> Any:
+        """`table` with the columns Parquet cannot store (objects without fields: `{}`) as JSON text."""
+        pa = self.pa
+        for index, field in enumerate(table.schema):
+            if not _storable(pa, field.type):
+                if field.name not in self.texted:
+                    self.texted.add(field.name)
+                    self.warn(f"field {field.name!r} holds empty objects; written to Parquet as JSON text")
+                text = pa.array([_as_text(value) for value in table.column(index).to_pylist()], type=pa.string())
+                table = table.set_column(index, field.name, text)
+        return table
+
     def select(self, table: Any, names: list[str]) -> Any:
         """`table` with exactly the columns `names` (missing ones as nulls of the contract's type)."""
         pa = self.pa
@@ -264,6 +286,7 @@ class _ParquetSink:
 
     def add(self, table: Any) -> None:
         """Collect `table` for the next row group (widening the schema if it needs to)."""
+        table = self.writable(table)
         if self.schema is None:
             self.schema = table.schema
         else:
