@@ -796,8 +796,8 @@ def test_nesting_deep_enough_to_crash_pyarrow_is_left_to_python():
 
     deep = b'{"type": "note", "id": "deep", "nested": ' + b"[" * 20_000 + b"]" * 20_000 + b"}\n"
     reader = _ArrowReader(arrow_types(), None)
-    assert reader.read(b'{"type": "note", "id": "flat"}\n' + deep) is None  # and the process is still alive
-    assert reader.read(b"null\n") is None
+    assert reader.read(b'{"type": "note", "id": "flat"}\n' + deep, 2) is None  # and the process is still alive
+    assert reader.read(b"null\n", 1) is None
 
 
 def test_clean_json_lines_go_to_parquet_without_python_records(tmp_path, runner, monkeypatch):

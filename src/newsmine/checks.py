@@ -201,11 +201,14 @@ def arrow_block_problem(table: Any, data: bytes, record_type: str | None = None)
 
 def _column_problem(column: Any, check: Check) -> str | None:
     """"null" when the column has nulls the check refuses, another reason for values of a type
-    the check refuses, else None."""
+    the check refuses (or NaN and infinities, which strict JSON has not), else None."""
     if column.null_count == len(column):
         return None if type(None) in check.types else "null"
-    if _python_type(column.type) not in check.types:
+    python_type = _python_type(column.type)
+    if python_type not in check.types:
         return f"{column.type} values"
+    if python_type is float and not _compute("all", _compute("is_finite", column)).as_py():
+        return "NaN or infinite values"
     if check.item_types is not None:
         items = _compute("list_flatten", column)
         if items.null_count or (len(items) and _python_type(items.type) not in check.item_types):

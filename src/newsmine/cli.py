@@ -277,7 +277,7 @@ def _export_batches(
     items = iter_raw_jsonl(paths, errors, encoding, glob, block_bytes)
     for raw, run in groupby(items, key=lambda item: isinstance(item, RawJsonLines)):
         if raw:
-            yield from (JsonLines(block.data, block.first_line, parser(block.source)) for block in run)
+            yield from (JsonLines(block.data, block.first_line, parser(block.source), block.lines) for block in run)
         else:
             yield from record_batches(checked(run))
 

@@ -435,6 +435,7 @@ class RawJsonLines:
     source: str
     first_line: int
     data: bytes
+    lines: int = -1  # how many line ends `data` has (-1: not counted)
 
 
 def iter_raw_jsonl(
@@ -456,8 +457,9 @@ def iter_raw_jsonl(
         try:
             while data := handle.read(block_bytes):
                 data += handle.readline()
-                yield RawJsonLines(source.name, first_line, data)
-                first_line += data.count(b"\n")
+                lines = data.count(b"\n")
+                yield RawJsonLines(source.name, first_line, data, lines)
+                first_line += lines
         except OSError as exc:
             errors.report(InputError(source.name, exc.strerror or str(exc)))
         finally:

@@ -48,6 +48,10 @@ class JsonLines:
     data: bytes
     first_line: int
     parse: Callable[[bytes, int], list[dict]]
+    lines: int = -1  # how many line ends `data` has, when the reader counted them already
+
+    def line_ends(self) -> int:
+        return self.lines if self.lines >= 0 else self.data.count(b"\n")
 
     def records(self) -> list[dict]:
         return self.parse(self.data, self.first_line)
@@ -56,9 +60,10 @@ class JsonLines:
         """The lines cut in two at a line end near the middle (the second half is empty for one line)."""
         cut = self.data.rfind(b"\n", 0, len(self.data) // 2) + 1 or self.data.find(b"\n") + 1
         head, tail = self.data[:cut], self.data[cut:]
+        head_lines = head.count(b"\n")
         return (
-            JsonLines(head, self.first_line, self.parse),
-            JsonLines(tail, self.first_line + head.count(b"\n"), self.parse),
+            JsonLines(head, self.first_line, self.parse, head_lines),
+            JsonLines(tail, self.first_line + head_lines, self.parse, self.line_ends() - head_lines),
         )
 
 
