@@ -811,3 +811,28 @@ def test_clean_json_lines_go_to_parquet_without_python_records(tmp_path, runner,
     result = runner.invoke(app, ["export", str(PASSTHROUGH), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert pq.read_table(out).num_rows == len(read_jsonl(PASSTHROUGH))
+
+
+def test_a_contract_field_first_seen_later_is_read_by_pyarrow_with_its_type(tmp_path, runner, monkeypatch):
+    """`date` looks like a timestamp to pyarrow: once seen, later blocks read it as a string, in C."""
+    from newsmine.export import parquet as parquet_module
+    from newsmine.export.common import JsonLines
+
+    figures = read_jsonl(FIGURES)
+    lines = [json.dumps(figures[0], ensure_ascii=False)] + [
+        json.dumps(dict(figure, id=f"{figure['id']}-{n}", date="2022-02-08"), ensure_ascii=False)
+        for n in range(20) for figure in figures
+    ]  # fmt: skip
+    path = tmp_path / "dated.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = []
+    original = JsonLines.records
+    monkeypatch.setattr(JsonLines, "records", lambda self: parsed.append(len(self.data)) or original(self))
+    monkeypatch.setattr(parquet_module, "ARROW_BLOCK_BYTES", 40_000)
+    out = tmp_path / "dated.parquet"
+    result = runner.invoke(app, ["export", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    table = pq.read_table(out)
+    assert str(table.schema.field("date").type) == "string"
+    assert table.column("date").to_pylist() == [None] + ["2022-02-08"] * (len(lines) - 1)
+    assert parsed == []  # no block needed Python

@@ -164,6 +164,16 @@ def _python_type(arrow_type: Any) -> type:
     return _PYTHON_TYPES.get(str(arrow_type), object)
 
 
+def arrow_record_types(table: Any) -> list[str] | None:
+    """The record types in an Arrow table's `type` column, or None when a record has no type string."""
+    if "type" not in table.column_names:
+        return None
+    types = table.column("type")
+    if _python_type(types.type) is not str or types.null_count:
+        return None
+    return _compute("unique", types).to_pylist()
+
+
 def arrow_block_problem(table: Any, data: bytes, record_type: str | None = None) -> str | None:
     """Why the Arrow `table` that pyarrow read from the JSON lines `data` may hold a record that
     record_problem refuses (or, with `record_type`, a record of another type), or None when it
@@ -174,12 +184,10 @@ def arrow_block_problem(table: Any, data: bytes, record_type: str | None = None)
     """
     import pyarrow as pa
 
-    if "type" not in table.column_names:
-        return 'a record has no "type" field'
+    present = arrow_record_types(table)
+    if present is None:
+        return 'a record without a "type" string'
     types = table.column("type")
-    if _python_type(types.type) is not str or types.null_count:
-        return '"type" missing or not a string'
-    present = _compute("unique", types).to_pylist()
     if record_type is not None and present != [record_type]:
         return "records of other types"
     unknown = [name for name in present if name not in FIELD_CHECKS and name != record_type]

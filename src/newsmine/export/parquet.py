@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsmine.checks import arrow_block_problem
+from newsmine.checks import arrow_block_problem, arrow_record_types
 from newsmine.export.common import Columns, JsonLines, Warn, contract_kinds
 from newsmine.records import dumps
 
@@ -130,6 +130,7 @@ class _ArrowReader:
             return None
         if not self.sampled:
             self._sample(data)
+        learned: list[str] = []
         for _ in range(3):  # a new contract field, or a string pyarrow took for a timestamp: read again
             try:
                 table = self.pj.read_json(
@@ -138,14 +139,22 @@ class _ArrowReader:
                 )
                 table.validate(full=True)  # pyarrow does not check UTF-8 itself
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeDecodeError):
-                return None
+                break
             if table.num_rows != lines:
-                return None  # a line with more than one value
+                break  # a line with more than one value
+            present = arrow_record_types(table)
+            if present is None or (self.record_type is not None and present != [self.record_type]):
+                break  # (--type: records of other types must not add their fields)
+            retyped = self._retype(table)
+            learned += retyped
+            if any(name in self.types or table.schema.field(name).type != pa.string() for name in retyped):
+                continue  # read as pyarrow guessed, not with the type now fixed
             if arrow_block_problem(table, data, self.record_type) is not None:
-                return None
+                break
             self._note_order(table.column_names)
-            if not self._retype(table):
-                return table.select(sorted(table.column_names, key=self.position.__getitem__))
+            return table.select(sorted(table.column_names, key=self.position.__getitem__))
+        for name in learned:  # fields of records that go to Python: they may be bad ones
+            del self.explicit[name]
         return None
 
     def _note_order(self, names: Iterable[str]) -> None:
@@ -174,23 +183,22 @@ class _ArrowReader:
             self._note_order(first)
             self.explicit.update((name, self.types[name]) for name in first if name in self.types)
 
-    def _retype(self, table: Any) -> bool:
-        """Fields pyarrow inferred that need a fixed type from now on: contract fields, and strings
-        (so that a later block cannot take them for timestamps); True when the table must be read again."""
+    def _retype(self, table: Any) -> list[str]:
+        """Fields pyarrow inferred that get a fixed type from now on: contract fields, and strings
+        (so that a later block cannot take them for timestamps); their names."""
         pa = self.pa
-        again = False
+        fixed = []
         for field in table.schema:
             if field.name in self.explicit:
                 continue
             if field.name in self.types:
                 self.explicit[field.name] = self.types[field.name]
-                again = True
-            elif pa.types.is_timestamp(field.type):
+            elif pa.types.is_timestamp(field.type) or pa.types.is_string(field.type):
                 self.explicit[field.name] = pa.string()
-                again = True
-            elif pa.types.is_string(field.type):
-                self.explicit[field.name] = pa.string()
-        return again
+            else:
+                continue
+            fixed.append(field.name)
+        return fixed
 
 
 def _storable(pa: Any, arrow_type: Any) -> bool:
