@@ -836,3 +836,22 @@ def test_a_contract_field_first_seen_later_is_read_by_pyarrow_with_its_type(tmp_
     assert str(table.schema.field("date").type) == "string"
     assert table.column("date").to_pylist() == [None] + ["2022-02-08"] * (len(lines) - 1)
     assert parsed == []  # no block needed Python
+
+
+def test_parquet_types_come_from_the_record_contract(tmp_path, runner):
+    """Issue 12.15: floats with integers >= 2**53 made `value` a string column; `edition` was
+    written as type null and `page_marks` as list<null> (export's copy of the schema had drifted)."""
+    article = dict(read_jsonl(PASSTHROUGH)[0], edition=None, page_marks=[], page_refs=[])
+    figures = [dict(read_jsonl(FIGURES)[0], value=1.5), dict(read_jsonl(FIGURES)[1], value=2**53 + 1)]
+    path = tmp_path / "mixed-values.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [article, *figures]), encoding="utf-8")
+    for args in ([str(path)], ["--type", "figure", str(path)]):  # through pyarrow, and through Python records
+        out = tmp_path / "out.parquet"
+        result = runner.invoke(app, ["export", *args, "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        table = pq.read_table(out)
+        assert str(table.schema.field("value").type) == "double"
+        assert table.column("value").to_pylist()[-2:] == [1.5, float(2**53)]
+        if "--type" not in args:
+            assert str(table.schema.field("edition").type) == "string"
+            assert str(table.schema.field("page_marks").type) == "list<element: string>"
