@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsmine import export as export_module
+from newsmine.export import xlsx as xlsx_module
 from newsmine.cli import app
 from newsmine.export import ExportError, export_records, flat_value
 
@@ -185,12 +185,41 @@ def test_stdin_to_stdout_jsonl(runner):
     assert json.loads(result.stdout.splitlines()[3]) == {"id": "pinghu-front-page.txt#2/4", "unit": "美元"}
 
 
-def test_field_nobody_has_is_an_empty_column_with_a_warning(tmp_path, runner):
+def test_contract_field_nobody_has_is_an_empty_column_with_a_warning(tmp_path, runner):
     out = tmp_path / "f.csv"
-    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(out), "--fields", "id,colour"])
-    assert result.exit_code == 0
-    assert "colour" in result.stderr
-    assert pd.read_csv(out)["colour"].isna().all()
+    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(out), "--fields", "id,date"])
+    assert result.exit_code == 0, result.stderr
+    assert "date" in result.stderr
+    assert pd.read_csv(out)["date"].isna().all()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "sqlite", "xlsx"])
+def test_unknown_field_is_a_usage_error_naming_it_and_the_known_ones(tmp_path, runner, fmt):
+    """Issue 12.18: `--fields text,valu` wrote an empty valu column with exit 0."""
+    out = tmp_path / f"f.{fmt}"
+    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(out), "--fields", "text,valu"])
+    assert result.exit_code == 2
+    message = result.stderr
+    assert "unknown field(s) 'valu' (did you mean 'value'?)" in message
+    assert "the records have: type, id, article, source, text, start, end, kind, value" in message
+    if fmt == "sqlite":  # written in place, rolled back: an empty database
+        with sqlite3.connect(out) as db:
+            assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    else:
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_field_to_stdout_is_a_usage_error(runner):
+    result = runner.invoke(app, ["export", str(FIGURES), "-f", "csv", "--fields", "id,colour"])
+    assert result.exit_code == 2
+    assert "unknown field(s) 'colour'" in result.stderr
+
+
+def test_a_field_that_only_later_records_have_is_known(tmp_path):
+    records = [{"type": "note", "id": str(n), **({"remark": "补记"} if n == 40 else {})} for n in range(50)]
+    out = tmp_path / "notes.csv"
+    export_records(records, out, fields=["id", "remark"], batch_values=4)
+    assert pd.read_csv(out, dtype=str)["remark"].tolist()[39:41] == [None, "补记"] or out.read_text().count("补记") == 1
 
 
 @pytest.mark.parametrize(
@@ -202,6 +231,8 @@ def test_field_nobody_has_is_an_empty_column_with_a_warning(tmp_path, runner):
         (["-o", "out.parquet", "--excel"], "--excel applies to csv and tsv"),
         (["-o", "out.csv", "--table", "t"], "--table applies to sqlite and xlsx"),
         (["-o", "out.csv", "--replace"], "--replace applies to sqlite"),
+        (["-o", "out.csv", "--recreate"], "--recreate applies to sqlite"),
+        (["-o", "out.parquet", "--escape-formulas"], "--escape-formulas applies to csv and tsv"),
     ],
 )
 def test_usage_errors(tmp_path, runner, args, message):
@@ -255,13 +286,40 @@ def test_sqlite_appends_new_ids_and_new_columns(tmp_path, runner):
         assert db.execute("SELECT count(*) FROM figures WHERE date IS NULL").fetchone()[0] == len(read_jsonl(FIGURES))
 
 
-def test_sqlite_replace_starts_fresh(tmp_path, runner):
+def test_sqlite_recreate_starts_fresh(tmp_path, runner):
     out = tmp_path / "news.db"
     assert runner.invoke(app, ["export", str(FIGURES), "-o", str(out)]).exit_code == 0
     one = read_jsonl(FIGURES)[4]
-    result = runner.invoke(app, ["export", "-o", str(out), "--replace"], input=json.dumps(one) + "\n")
+    result = runner.invoke(app, ["export", "-o", str(out), "--recreate"], input=json.dumps(one) + "\n")
     assert result.exit_code == 0, result.stderr
     assert sqlite_rows(out, "figure") == [(one["id"], one["metric"], one["value"])]
+
+
+def test_sqlite_replace_replaces_rows_with_the_same_id_as_sqlite_utils_does(tmp_path, runner):
+    """Issue 12.24: --replace dropped the whole table; in sqlite-utils it replaces the rows with the same key."""
+    out = tmp_path / "news.db"
+    figures = read_jsonl(FIGURES)
+    noted = dict(figures[0], note="核对过")
+    assert runner.invoke(app, ["export", str(FIGURES), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["export", "-o", str(out)], input=json.dumps(noted) + "\n").exit_code == 0
+    corrected = {"type": "figure", "id": figures[0]["id"], "metric": "签约总投资", "value": 1.6e10}
+
+    def row() -> tuple:
+        with sqlite3.connect(out) as db:
+            return db.execute("SELECT metric, value, note, text FROM figure WHERE id = ?", (figures[0]["id"],)).fetchone()
+
+    assert runner.invoke(app, ["export", "-o", str(out)], input=json.dumps(corrected) + "\n").exit_code == 0
+    assert row() == ("签约总投资", 1.6e10, "核对过", figures[0]["text"])  # upsert: columns not written are kept
+    result = runner.invoke(app, ["export", "-o", str(out), "--replace"], input=json.dumps(corrected) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert row() == ("签约总投资", 1.6e10, None, None)  # replace: the whole row is the new record
+    assert len(sqlite_rows(out, "figure")) == len(figures)
+
+
+def test_recreate_and_replace_do_not_go_together(tmp_path, runner):
+    result = runner.invoke(app, ["export", str(FIGURES), "-o", str(tmp_path / "n.db"), "--recreate", "--replace"])
+    assert result.exit_code == 2
+    assert "cannot go together" in result.stderr
 
 
 def test_sqlite_existing_non_database_is_a_clear_error(tmp_path, runner):
@@ -289,7 +347,7 @@ def late_column_records() -> list[dict]:
 def test_columns_that_appear_after_the_first_chunk(tmp_path, fmt):
     records = late_column_records()
     out = tmp_path / f"late.{fmt}"
-    assert export_records(iter(records), out, fmt, chunk_size=3) == len(records)
+    assert export_records(iter(records), out, fmt, batch_values=3) == len(records)
     if fmt in ("csv", "tsv"):
         frame = pd.read_csv(out, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False)
         header, rows = list(frame.columns), frame.values.tolist()
@@ -318,7 +376,7 @@ def test_stdout_leaves_out_late_columns_with_a_warning():
     import io
 
     out, warnings = io.StringIO(), []
-    export_records(late_column_records(), "-", "csv", chunk_size=3, stream=out, on_warning=warnings.append)
+    export_records(late_column_records(), "-", "csv", batch_values=3, stream=out, on_warning=warnings.append)
     assert "date" not in out.getvalue().splitlines()[0]
     assert len(out.getvalue().splitlines()) == 11
     assert "date, page" in warnings[0]
@@ -327,11 +385,13 @@ def test_stdout_leaves_out_late_columns_with_a_warning():
 def test_parquet_conflicting_types_fall_back_to_text(tmp_path):
     records = [{"type": "x", "id": "1", "page": 3}, {"type": "x", "id": "2", "page": "A3"}, {"type": "x", "id": "3", "page": [1]}]
     warnings: list[str] = []
-    export_records(records, tmp_path / "p.parquet", chunk_size=1, on_warning=warnings.append)
+    export_records(records, tmp_path / "p.parquet", batch_values=1, on_warning=warnings.append)
     assert pq.read_table(tmp_path / "p.parquet").column("page").to_pylist() == ["3", "A3", "[1]"]
-    export_records(records, tmp_path / "q.parquet", chunk_size=10, on_warning=warnings.append)
+    export_records(records, tmp_path / "q.parquet", batch_values=10, on_warning=warnings.append)
     assert pq.read_table(tmp_path / "q.parquet").column("page").to_pylist() == ["3", "A3", "[1]"]
     assert any("page" in message for message in warnings)
+    export_records([{"type": "x", "id": "1", "marks": [{}]}], tmp_path / "e.parquet", on_warning=warnings.append)
+    assert pq.read_table(tmp_path / "e.parquet").column("marks").to_pylist() == ["[{}]"]  # Parquet has no empty struct
 
 
 # --------------------------------------------------------------------------- atomic writes
@@ -349,7 +409,7 @@ def test_failure_mid_export_keeps_the_previous_file(tmp_path, records, fmt, erro
     export_records(records, out, fmt)
     before = out.read_bytes()
     with pytest.raises(type(error)):
-        export_records(failing_after(records * 3, 50, error), out, fmt, chunk_size=7)
+        export_records(failing_after(records * 3, 50, error), out, fmt, batch_values=7)
     assert out.read_bytes() == before
     assert leftovers(tmp_path) == []
 
@@ -357,8 +417,11 @@ def test_failure_mid_export_keeps_the_previous_file(tmp_path, records, fmt, erro
 def test_failure_on_a_new_file_leaves_nothing(tmp_path, records):
     for fmt in ("csv", "sqlite", "parquet"):
         with pytest.raises(RuntimeError):
-            export_records(failing_after(records, 10, RuntimeError("boom")), tmp_path / f"new.{fmt}", fmt, chunk_size=4)
-    assert list(tmp_path.iterdir()) == []
+            export_records(failing_after(records, 10, RuntimeError("boom")), tmp_path / f"new.{fmt}", fmt, batch_values=4)
+    # SQLite writes into the database itself (so that concurrent exports are safe): what stays is
+    # an empty database, no tables, no journal.
+    assert [path.name for path in tmp_path.iterdir()] == ["new.sqlite"]
+    assert (tmp_path / "new.sqlite").stat().st_size == 0
 
 
 def test_sqlite_failure_rolls_back_an_existing_database(tmp_path, records):
@@ -367,13 +430,13 @@ def test_sqlite_failure_rolls_back_an_existing_database(tmp_path, records):
     before = sqlite_rows(out, "figure")
     changed = [dict(r, metric="改过") for r in of_type(records, "figure")]
     with pytest.raises(KeyboardInterrupt):
-        export_records(failing_after(changed, 12, KeyboardInterrupt()), out, chunk_size=4)
+        export_records(failing_after(changed, 12, KeyboardInterrupt()), out, batch_values=4)
     assert sqlite_rows(out, "figure") == before
     assert leftovers(tmp_path) == []
 
 
 def test_xlsx_row_limit_is_a_clear_error(tmp_path, records, monkeypatch):
-    monkeypatch.setattr(export_module, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(xlsx_module, "XLSX_MAX_ROWS", 10)
     out = tmp_path / "too-long.xlsx"
     with pytest.raises(ExportError, match="more than 10 rows"):
         export_records(records, out)
@@ -484,8 +547,12 @@ def test_many_bad_records_are_summarised(tmp_path, runner):
 text_values = st.one_of(st.none(), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
 flat_records = st.lists(
     st.fixed_dictionaries(
-        {"type": st.just("note"), "id": st.text(min_size=1, max_size=8)},
-        optional={"body": text_values, "tags": st.lists(st.text(max_size=5), max_size=3)},
+        {
+            "type": st.just("note"),
+            "id": st.text(min_size=1, max_size=8),
+            "body": text_values,
+            "tags": st.lists(st.text(max_size=5), max_size=3),
+        },
     ),
     max_size=12,
 )
@@ -497,12 +564,12 @@ def test_any_text_survives_csv_and_sqlite(tmp_path_factory, notes):
     folder = tmp_path_factory.mktemp("prop")
     notes = list({note["id"]: note for note in notes}.values())  # ids are unique in real streams
     fields = ["id", "body", "tags"]
-    export_records(notes, folder / "n.csv", fields=fields, chunk_size=5, on_warning=lambda message: None)
+    export_records(notes, folder / "n.csv", fields=fields, batch_values=5, on_warning=lambda message: None)
     frame = pd.read_csv(folder / "n.csv", dtype=str, keep_default_na=False)
     expected = [[as_text(note.get(name)) for name in fields] for note in notes]
     # (CSV cannot tell an empty string from a missing value: both read back as "")
     assert frame.values.tolist() == expected
-    export_records(notes, folder / "n.db", fields=fields, table="note", chunk_size=5, on_warning=lambda message: None)
+    export_records(notes, folder / "n.db", fields=fields, table="note", batch_values=5, on_warning=lambda message: None)
     with sqlite3.connect(folder / "n.db") as db:
         rows = db.execute("SELECT id, body, tags FROM note ORDER BY rowid").fetchall() if notes else []
     assert [list(row) for row in rows] == [[flat_value(note.get(name)) for name in fields] for note in notes]
@@ -547,3 +614,244 @@ def test_segmented_articles_with_offsets_export_and_show(tmp_path, runner, sampl
     shown = runner.invoke(app, ["show", str(path), "--limit", "2"])
     assert shown.exit_code == 0, shown.stderr
     assert "逐梦春天里 阔步新征程" in shown.stdout
+
+
+# --------------------------------------------------------------------------- issue 12: unsafe and concurrent
+
+
+FORMULA_CELLS = ["=HYPERLINK(\"http://example.invalid\",\"点这里\")", "+86-573", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def formula_records() -> list[dict]:
+    return [
+        {"type": "figure", "id": f"f#{n}", "text": cell, "value": -5 - n, "metric": "利润", "sentence": cell}
+        for n, cell in enumerate(FORMULA_CELLS)
+    ]
+
+
+def export_stdin(runner, records: list[dict], *args: str):
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    result = runner.invoke(app, ["export", *args], input=lines)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("fmt, separator", [("csv", ","), ("tsv", "\t")])
+@pytest.mark.parametrize("option", ["--excel", "--escape-formulas"])
+def test_text_cells_that_spreadsheets_read_as_formulas_are_neutralised(tmp_path, runner, fmt, separator, option):
+    """Issue 12.19: cells starting with = + - @ tab or CR were written verbatim, also with --excel."""
+    out = tmp_path / f"f.{fmt}"
+    export_stdin(runner, formula_records(), "-o", str(out), option)
+    frame = pd.read_csv(out, sep=separator, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert frame["text"].tolist() == ["'" + cell for cell in FORMULA_CELLS]
+    assert frame["sentence"].tolist() == ["'" + cell for cell in FORMULA_CELLS]
+    assert frame["value"].tolist() == [str(-5 - n) for n in range(len(FORMULA_CELLS))]  # numbers stay numbers
+    assert frame["metric"].tolist() == ["利润"] * len(FORMULA_CELLS)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf") == (option == "--excel")
+
+
+def test_plain_csv_keeps_cells_as_they_are(tmp_path, runner):
+    out = tmp_path / "f.csv"
+    export_stdin(runner, formula_records(), "-o", str(out))
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert frame["text"].tolist() == FORMULA_CELLS
+
+
+def test_two_exports_into_one_new_database_at_once_keep_both(tmp_path):
+    """Issue 12.2: both exited 0 but the file held only the last one's rows."""
+    figure = read_jsonl(FIGURES)[0]
+    inputs = []
+    for part in ("a", "b"):
+        path = tmp_path / f"{part}.jsonl"
+        path.write_text("".join(json.dumps(dict(figure, id=f"{part}#{n}"), ensure_ascii=False) + "\n" for n in range(40_000)))
+        inputs.append(path)
+    out = tmp_path / "news.db"
+    processes = [subprocess.Popen([*NEWSMINE, "export", str(path), "-o", str(out)], stderr=subprocess.PIPE) for path in inputs]
+    for process in processes:
+        assert process.wait(timeout=300) == 0, process.stderr.read().decode()
+    with sqlite3.connect(out) as db:
+        counts = db.execute("SELECT substr(id, 1, 1), count(*) FROM figure GROUP BY 1 ORDER BY 1").fetchall()
+    assert counts == [("a", 40_000), ("b", 40_000)]
+    assert leftovers(tmp_path) == []
+
+
+def start_export_and_wait_for_its_temporary_file(tmp_path: Path, out: Path) -> subprocess.Popen:
+    line = FIGURES.read_text(encoding="utf-8").splitlines()[0] + "\n"
+    process = subprocess.Popen([*NEWSMINE, "export", "-o", str(out)], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write((line * 30_000).encode())  # a few batches, and the input stays open
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not leftovers(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(tmp_path), "the export never started its temporary file"
+    return process
+
+
+@pytest.mark.parametrize("fmt, signal_number", [("csv", signal.SIGTERM), ("xlsx", signal.SIGTERM), ("parquet", signal.SIGKILL)])
+def test_a_killed_export_leaves_nothing_after_the_next_one(tmp_path, fmt, signal_number):
+    """Issue 12.21: SIGTERM or kill left .NAME.XXXX.tmp beside the output (and xlsx staging files), never cleaned."""
+    out = tmp_path / f"figures.{fmt}"
+    process = start_export_and_wait_for_its_temporary_file(tmp_path, out)
+    process.send_signal(signal_number)
+    process.stdin.close()
+    process.wait(timeout=30)
+    assert not out.exists()
+    result = subprocess.run([*NEWSMINE, "export", str(FIGURES), "-o", str(out)], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+    assert leftovers(tmp_path) == []
+    assert out.exists()
+
+
+def test_the_temporary_files_of_a_running_export_are_kept(tmp_path):
+    out = tmp_path / "figures.csv"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        alive = tmp_path / f".figures.csv.{running.pid}.0a1b2c3d.tmp"
+        stale = tmp_path / f".figures.csv.{dead.pid}.0a1b2c3d.tmp"
+        staging = tmp_path / f".figures.csv.{dead.pid}.0a1b2c3d.tmp.staging"
+        other = tmp_path / f".other.csv.{dead.pid}.0a1b2c3d.tmp"
+        for path in (alive, stale, other):
+            path.write_text("partial")
+        staging.mkdir()
+        (staging / "openpyxl.xyz.xml").write_text("<sheet/>")
+        result = subprocess.run([*NEWSMINE, "export", str(FIGURES), "-o", str(out)], capture_output=True)
+        assert result.returncode == 0, result.stderr.decode()
+        assert alive.exists() and other.exists()
+        assert not stale.exists() and not staging.exists()
+    finally:
+        running.kill()
+        running.wait()
+
+
+# --------------------------------------------------------------------------- Parquet through pyarrow
+
+
+def odd_lines() -> list[str]:
+    """Lines pyarrow's JSON reader would take differently from json.loads and the contract checks."""
+    figure = read_jsonl(FIGURES)[1]
+    article = read_jsonl(PASSTHROUGH)[0]
+
+    def line(record: dict) -> str:
+        return json.dumps(record, ensure_ascii=False)
+
+    many = "[" + ",".join(['{"n": 1}'] * 2500) + "]"  # as many "{" as deep nesting would have
+    return [
+        line(dict(figure, text=None)),  # explicit null where the contract wants a string
+        line(dict(article, authors=["胡佳英", None])),  # a null inside a list of strings
+        line(dict(figure, start=3.0)),  # a float where the contract wants an integer
+        line(dict(figure, value=True)),  # a boolean is not a number
+        line(figure).replace('"value": 11220000000.0', '"value": NaN'),
+        line(figure) + " " + line(figure),  # two objects on one line
+        "",
+        "null",
+        '{"type": "widget", "id": "w1"}',
+        '{"type": "figure", "id": "many", "nested": %s}' % many,
+        line(dict(figure, id="big", value=2**60 + 1)),  # beyond a double's exact integers: the nearest double
+        line(dict(figure, id="stamp", note="2022-02-08")),  # a date-like string outside the contract stays a string
+        '{"type": "figure", "id": "dup", "id": "dup2"}',
+        "{not json",
+    ]
+
+
+def mixed_input(tmp_path: Path) -> Path:
+    good = FIGURES.read_text(encoding="utf-8").splitlines()
+    lines = []
+    for n, odd in enumerate(odd_lines()):
+        lines += good[n % len(good) : n % len(good) + 3] + [odd]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"type": "figure", "id": "bad\xff"}\n')
+    return path
+
+
+@pytest.mark.parametrize("block_bytes", [1 << 20, 1500])
+def test_parquet_through_pyarrow_agrees_with_the_record_path(tmp_path, runner, monkeypatch, block_bytes):
+    """Whatever pyarrow reads, Parquet gets exactly the records (and the error lines) the other formats get."""
+    from newsmine.export import parquet as parquet_module
+
+    monkeypatch.setattr(parquet_module, "ARROW_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(parquet_module, "RECORD_BLOCK_BYTES", min(block_bytes, 600))
+    path = mixed_input(tmp_path)
+    as_jsonl = runner.invoke(app, ["export", str(path), "-o", str(tmp_path / "out.jsonl")])
+    as_parquet = runner.invoke(app, ["export", str(path), "-o", str(tmp_path / "out.parquet")])
+    assert "Traceback" not in as_parquet.stderr
+    assert as_parquet.exit_code == as_jsonl.exit_code == 1
+    assert as_parquet.stderr == as_jsonl.stderr  # the same error lines, no warning
+    expected = read_jsonl(tmp_path / "out.jsonl")
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.column_names == columns_of(expected)
+    rows = table.to_pylist()
+    assert [row["id"] for row in rows] == [record["id"] for record in expected]
+    for row, record in zip(rows, expected):
+        for name, value in record.items():
+            wanted = float(value) if name in ("value", "low", "high") and value is not None else value
+            assert row[name] == wanted or (wanted != wanted and row[name] != row[name]), (record["id"], name)  # NaN
+    assert {str(table.schema.field(name).type) for name in ("note", "metric", "text")} == {"string"}
+    assert str(table.schema.field("value").type) == "double" and str(table.schema.field("start").type) == "int64"
+
+
+def test_nesting_deep_enough_to_crash_pyarrow_is_left_to_python():
+    from newsmine.export.parquet import _ArrowReader, arrow_types
+
+    deep = b'{"type": "note", "id": "deep", "nested": ' + b"[" * 20_000 + b"]" * 20_000 + b"}\n"
+    reader = _ArrowReader(arrow_types(), None)
+    assert reader.read(b'{"type": "note", "id": "flat"}\n' + deep, 2) is None  # and the process is still alive
+    assert reader.read(b"null\n", 1) is None
+
+
+def test_clean_json_lines_go_to_parquet_without_python_records(tmp_path, runner, monkeypatch):
+    from newsmine.export.common import JsonLines
+
+    def no_records(self):
+        raise AssertionError("parsed in Python")
+
+    monkeypatch.setattr(JsonLines, "records", no_records)
+    out = tmp_path / "page.parquet"
+    result = runner.invoke(app, ["export", str(PASSTHROUGH), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert pq.read_table(out).num_rows == len(read_jsonl(PASSTHROUGH))
+
+
+def test_a_contract_field_first_seen_later_is_read_by_pyarrow_with_its_type(tmp_path, runner, monkeypatch):
+    """`date` looks like a timestamp to pyarrow: once seen, later blocks read it as a string, in C."""
+    from newsmine.export import parquet as parquet_module
+    from newsmine.export.common import JsonLines
+
+    figures = read_jsonl(FIGURES)
+    lines = [json.dumps(figures[0], ensure_ascii=False)] + [
+        json.dumps(dict(figure, id=f"{figure['id']}-{n}", date="2022-02-08"), ensure_ascii=False)
+        for n in range(20) for figure in figures
+    ]  # fmt: skip
+    path = tmp_path / "dated.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = []
+    original = JsonLines.records
+    monkeypatch.setattr(JsonLines, "records", lambda self: parsed.append(len(self.data)) or original(self))
+    monkeypatch.setattr(parquet_module, "ARROW_BLOCK_BYTES", 40_000)
+    out = tmp_path / "dated.parquet"
+    result = runner.invoke(app, ["export", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    table = pq.read_table(out)
+    assert str(table.schema.field("date").type) == "string"
+    assert table.column("date").to_pylist() == [None] + ["2022-02-08"] * (len(lines) - 1)
+    assert parsed == []  # no block needed Python
+
+
+def test_parquet_types_come_from_the_record_contract(tmp_path, runner):
+    """Issue 12.15: floats with integers >= 2**53 made `value` a string column; `edition` was
+    written as type null and `page_marks` as list<null> (export's copy of the schema had drifted)."""
+    article = dict(read_jsonl(PASSTHROUGH)[0], edition=None, page_marks=[], page_refs=[])
+    figures = [dict(read_jsonl(FIGURES)[0], value=1.5), dict(read_jsonl(FIGURES)[1], value=2**53 + 1)]
+    path = tmp_path / "mixed-values.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [article, *figures]), encoding="utf-8")
+    for args in ([str(path)], ["--type", "figure", str(path)]):  # through pyarrow, and through Python records
+        out = tmp_path / "out.parquet"
+        result = runner.invoke(app, ["export", *args, "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        table = pq.read_table(out)
+        assert str(table.schema.field("value").type) == "double"
+        assert table.column("value").to_pylist()[-2:] == [1.5, float(2**53)]
+        if "--type" not in args:
+            assert str(table.schema.field("edition").type) == "string"
+            assert str(table.schema.field("page_marks").type) == "list<element: string>"

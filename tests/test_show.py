@@ -184,3 +184,24 @@ def test_pager_that_quits_early_ends_quietly(monkeypatch):
     with pager_console() as console:
         for _ in range(20_000):
             console.print("一行又一行" * 10)
+
+
+def test_terminal_escape_sequences_in_records_never_reach_the_terminal(tmp_path, runner):
+    """Issue 12.20: show wrote raw escape sequences from record text (set title, clear screen, OSC 8 links)."""
+    hostile = {
+        "type": "article", "id": "p#1", "source": "p.txt", "seq": 1, "kind": "article",
+        "title": "标题\x1b]0;pwned\x07", "authors": ["记者\x1b[2J"],
+        "text": "点击\x1b]8;;http://example.invalid\x1b\\这里\x1b]8;;\x1b\\，全年产值增长5%。\x9b31m",
+    }  # fmt: skip
+    start = hostile["text"].index("5%")
+    figure = {"type": "figure", "id": "p#1/1", "article": "p#1", "source": "p.txt", "text": "5%", "start": start,
+              "end": start + 2, "kind": "percent", "value": 5, "unit": "%", "sentence": "全年产值增长5%。"}  # fmt: skip
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (hostile, figure)), encoding="utf-8")
+    for options in (["--color"], []):
+        result = runner.invoke(app, ["show", str(path), "--no-pager", *options])
+        assert result.exit_code == 0, result.stderr
+        shown = ANSI.sub("", result.stdout)  # rich's own colours, when asked for
+        assert not any(char in shown for char in "\x1b\x07\x9b"), repr(shown)
+        assert "标题␛]0;pwned␇" in shown and "记者␛[2J" in shown
+    assert "[5%]" in squeeze(result.stdout)  # one symbol per character: the figure's offsets still fit

@@ -238,18 +238,48 @@ def _print_warning(message: str, quiet: bool) -> None:
         err_console().print(Text.assemble(("warning: ", "bold yellow"), message), soft_wrap=True)
 
 
-def _unless_all_inputs_failed(records: Iterable[dict], errors: ErrorLog, output: str) -> Iterator[dict]:
-    """Pass `records` through; when none came and inputs failed, raise ExportError so that the
-    export is abandoned and an existing output is not replaced by an empty one."""
+def _keep_previous_output_if_all_failed(errors: ErrorLog, output: str) -> Any:
+    """A before_commit check for export: when no record came and inputs failed, raise ExportError
+    so that the export is abandoned and an existing output is not replaced by an empty one."""
     from newsmine.export import STDOUT, ExportError
 
-    count = 0
-    for record in records:
-        count += 1
-        yield record
-    if count == 0 and errors.errors:
-        kept = "" if output == STDOUT else "; an existing output was left as it was"
-        raise ExportError(f"no good records to export{kept}")
+    def check(count: int) -> None:
+        if count == 0 and errors.errors:
+            kept = "" if output == STDOUT else "; an existing output was left as it was"
+            raise ExportError(f"no good records to export{kept}")
+
+    return check
+
+
+def _export_batches(
+    paths: list[str], errors: ErrorLog, encoding: str | None, glob: str, checker: RecordChecker,
+    record_type: str | None, block_bytes: int,
+) -> Iterator[Any]:
+    """The inputs as export batches: UTF-8 JSON lines as raw blocks (parsed and checked only when
+    the format needs records), other inputs as lists of checked records."""
+    from itertools import groupby
+
+    from newsmine.export import JsonLines, record_batches
+    from newsmine.io import RawJsonLines, iter_raw_jsonl, iter_raw_jsonl_numbered
+
+    def checked(numbered: Iterable[tuple[str, int | None, dict]]) -> Iterator[dict]:
+        if record_type is not None:
+            numbered = (item for item in numbered if item[2].get("type") == record_type)
+        return checker.filter(numbered)
+
+    def parser(source: str) -> Any:
+        def parse(data: bytes, first_line: int) -> list[dict]:
+            numbered = iter_raw_jsonl_numbered(RawJsonLines(source, first_line, data), errors)
+            return checker.keep(source, numbered, record_type)
+
+        return parse
+
+    items = iter_raw_jsonl(paths, errors, encoding, glob, block_bytes)
+    for raw, run in groupby(items, key=lambda item: isinstance(item, RawJsonLines)):
+        if raw:
+            yield from (JsonLines(block.data, block.first_line, parser(block.source), block.lines) for block in run)
+        else:
+            yield from record_batches(checked(run))
 
 
 @app.command()
@@ -270,11 +300,20 @@ def export(
         Optional[str],
         typer.Option("--table", help="sqlite/xlsx: one table (sheet) with this name for every record (default: one per type)."),
     ] = None,
+    recreate: Annotated[
+        bool, typer.Option("--recreate", help="sqlite: drop the table(s) this export writes to, then write them anew.")
+    ] = False,
     replace: Annotated[
-        bool, typer.Option("--replace", help="sqlite: start the table(s) fresh instead of upserting on id.")
+        bool,
+        typer.Option("--replace", help="sqlite: replace a row with the same id whole (default: update the columns written)."),
     ] = False,
     excel: Annotated[
-        bool, typer.Option("--excel", help="csv/tsv: add the byte-order mark Excel needs to show Chinese.")
+        bool,
+        typer.Option("--excel", help="csv/tsv for Excel: the byte-order mark it needs for Chinese, and --escape-formulas."),
+    ] = False,
+    escape_formulas: Annotated[
+        bool,
+        typer.Option("--escape-formulas", help="csv/tsv: prefix text cells starting with = + - @ tab or CR with ' (no formulas)."),
     ] = False,
     glob: GlobOpt = "*.jsonl",
     encoding: EncodingOpt = None,
@@ -290,11 +329,11 @@ def export(
     Example: newsmine split page.txt | newsmine stats | newsmine export -o figures.xlsx
     """
     from newsmine.console import stderr_is_terminal
-    from newsmine.export import ExportError, export_records, resolve_format
-    from newsmine.io import iter_numbered_records, print_error
+    from newsmine.export import ExportError, UnknownFieldError, block_bytes_for, export_batches, resolve_format
+    from newsmine.io import print_error
 
     try:
-        resolve_format(output, fmt, excel=excel, table=table, replace=replace)
+        chosen = resolve_format(output, fmt, excel, table, recreate, replace, escape_formulas)
     except ExportError as exc:
         print_error(str(exc))
         raise typer.Exit(ExitStatus.USAGE) from None
@@ -302,21 +341,25 @@ def export(
     errors = ErrorLog(strict=strict, quiet=quiet)
     checker = _record_checker(errors, extra_types=(record_type,) if record_type else ())
     with command_guard(errors):
-        numbered = iter_numbered_records(paths or [], errors, encoding, glob)
-        if record_type is not None:
-            numbered = (item for item in numbered if item[2].get("type") == record_type)
+        batches = _export_batches(paths or [], errors, encoding, glob, checker, record_type, block_bytes_for(chosen))
         try:
-            count = export_records(
-                _unless_all_inputs_failed(checker.filter(numbered), errors, output),
+            count = export_batches(
+                batches,
                 output,
-                fmt,
+                chosen,
                 fields=columns,
                 record_type=record_type,
                 table=table,
+                recreate=recreate,
                 replace=replace,
                 excel=excel,
+                escape_formulas=escape_formulas,
                 on_warning=lambda message: _print_warning(message, quiet),
+                before_commit=_keep_previous_output_if_all_failed(errors, output),
             )
+        except UnknownFieldError as exc:
+            print_error(str(exc))
+            raise typer.Exit(ExitStatus.USAGE) from None
         except ExportError as exc:
             checker.finish()
             errors.report(InputError(output, str(exc)))

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from io import BufferedReader
+from io import BufferedReader, BytesIO
 from pathlib import Path
 from typing import IO, Any
 
@@ -326,10 +326,12 @@ def _decoded_lines(handle: IO[bytes], encoding: str, source: str, errors: ErrorL
         yield from lines
 
 
-def _decoded_narrow_lines(handle: IO[bytes], encoding: str, source: str, errors: ErrorLog) -> Iterator[str]:
+def _decoded_narrow_lines(
+    handle: IO[bytes], encoding: str, source: str, errors: ErrorLog, first_line: int = 1
+) -> Iterator[str]:
     """_decoded_lines for UTF-8, GB18030 and the other ASCII-compatible encodings, in which byte
     10 is always a line end."""
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(handle, start=first_line):
         try:
             yield raw.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -424,6 +426,76 @@ def _iter_numbered_source(
         errors.report(error)
         return
     yield source.name, None, document_record(source.name, text)
+
+
+@dataclass(frozen=True)
+class RawJsonLines:
+    """Whole lines of a UTF-8 JSON-lines input, not decoded yet; `first_line` is the first one's number."""
+
+    source: str
+    first_line: int
+    data: bytes
+    lines: int = -1  # how many line ends `data` has (-1: not counted)
+
+
+def iter_raw_jsonl(
+    paths: Sequence[str],
+    errors: ErrorLog,
+    encoding: str | None = None,
+    pattern: str = "*.txt",
+    block_bytes: int = 4 << 20,
+) -> Iterator[RawJsonLines | tuple[str, int | None, dict]]:
+    """As iter_numbered_records, but a UTF-8 JSON-lines input comes as RawJsonLines blocks of about
+    `block_bytes` (whole lines, a byte-order mark left out), for readers that parse bytes in bulk
+    (e.g. pyarrow); iter_raw_jsonl_numbered parses a block as iter_numbered_records would."""
+    for source in expand_inputs(paths, errors, pattern):
+        handle = _open_utf8_jsonl(source, encoding)
+        if handle is None:
+            yield from _iter_numbered_source(source, errors, encoding)
+            continue
+        first_line = 1
+        try:
+            while data := handle.read(block_bytes):
+                data += handle.readline()
+                lines = data.count(b"\n")
+                yield RawJsonLines(source.name, first_line, data, lines)
+                first_line += lines
+        except OSError as exc:
+            errors.report(InputError(source.name, exc.strerror or str(exc)))
+        finally:
+            if not source.is_stdin:
+                handle.close()
+
+
+def _open_utf8_jsonl(source: Source, forced: str | None) -> IO[bytes] | None:
+    """`source` opened after its byte-order mark when it is UTF-8 JSON lines, else None (and closed)."""
+    try:
+        handle = source.open_binary()
+    except OSError:
+        return None  # reported when it is read the ordinary way
+    if not hasattr(handle, "peek"):  # e.g. a test runner's stdin: what it peeked would be lost
+        return None
+    try:
+        head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        encoding = _jsonl_encoding(head, forced)
+        if encoding is not None and codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+            if head.startswith(codecs.BOM_UTF8):
+                handle.read(len(codecs.BOM_UTF8))
+            return handle
+    except (OSError, LookupError):
+        pass
+    if not source.is_stdin:
+        handle.close()
+    return None
+
+
+def iter_raw_jsonl_numbered(raw: RawJsonLines, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
+    """The records of a RawJsonLines block as (line number, record); bad lines are reported."""
+    try:
+        lines: Iterable[str] = raw.data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        lines = _decoded_narrow_lines(BytesIO(raw.data), "utf-8", raw.source, errors, raw.first_line)
+    return iter_jsonl_numbered(lines, raw.source, errors, raw.first_line)
 
 
 def write_lines(lines: Iterable[str], stream: IO[str] | None = None) -> int:

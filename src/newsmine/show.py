@@ -67,12 +67,33 @@ def render(
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
+# Control characters in record text would reach the terminal as commands (ESC sequences set the
+# window title, clear the screen, hide links): each is shown as a visible symbol instead, one
+# character for one, so that figure offsets still point at their text.
+_CONTROL_SYMBOLS = {
+    **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"},  # ␛ for ESC, ␇ for BEL...
+    0x7F: 0x2421,  # ␡
+    **{code: 0xFFFD for code in range(0x80, 0xA0)},  # C1 controls (0x9B is CSI on some terminals)
+}
+
+
+def terminal_safe(value: Any) -> Any:
+    """`value` (a record, or any JSON value) with the control characters of its strings made visible."""
+    if isinstance(value, str):
+        return value.translate(_CONTROL_SYMBOLS)
+    if isinstance(value, list):
+        return [terminal_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {terminal_safe(name): terminal_safe(item) for name, item in value.items()}
+    return value
+
+
 def index_figures(figures: Iterable[dict]) -> dict[str, list[dict]]:
     """Figure records grouped by the id of the article (or document) they were found in."""
     index: dict[str, list[dict]] = {}
     for figure in figures:
         if figure.get("type") == "figure" and isinstance(figure.get("article"), str):
-            index.setdefault(figure["article"], []).append(figure)
+            index.setdefault(figure["article"], []).append(terminal_safe(figure))
     return index
 
 
@@ -107,7 +128,7 @@ def renderables(
             yield figure_table(run, markers)
             run = []
 
-    for record in records:
+    for record in map(terminal_safe, records):
         kind = record.get("type")
         if kind == "figure" and current is not None and record.get("article") == current.get("id"):
             attached.append(record)

@@ -232,7 +232,7 @@ def export_outputs(root: Path, fmt: str, quiet: bool = False) -> list[Path]:
             try:
                 export_records(
                     iter_jsonl(handle, name, ErrorLog()), target, chosen,
-                    replace=chosen is ExportFormat.sqlite, on_warning=warn,
+                    recreate=chosen is ExportFormat.sqlite, on_warning=warn,
                 )
             except ExportError as exc:
                 raise BatchError(f"--export {fmt}: {exc}") from None
