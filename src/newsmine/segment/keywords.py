@@ -8,19 +8,48 @@ jieba's where the routing says so), with the user dictionaries applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+import regex
 
 METHODS = ("tfidf", "textrank")
 WEIGHT_DIGITS = 6
+
+# A number: digits with number punctuation only, no letter of any script (2024, 5.2, 1.64:1, ２０２４);
+# 5G, C919 and 二〇二四 hold letters and stay words.
+_NUMBER = regex.compile(r"[\p{Nd}.,:：/%％+\-−~～·．，]*\p{Nd}[\p{Nd}.,:：/%％+\-−~～·．，]*")
+# A URL begins with a scheme or www (tokenizers cut https://tv.cctv.com/2024/... into https : / / tv . cctv
+# . com / 2024 ...) and runs on through the ASCII tokens that follow it.
+_URL_START = frozenset({"http", "https", "ftp", "www"})
+_URL_PIECE = regex.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+Item = TypeVar("Item")
+
+
+def content_words(words: Iterable[Item], word_of: Callable[[Item], str] = str) -> Iterator[Item]:
+    """`words` without numbers and the pieces of web addresses (https, www, cctv, com, 2024 ...).
+
+    The one number/URL filter of newsmine: keyword extraction (`segment --keywords`) and word
+    counts (`freq`) both use it. `word_of` gives the word of an item (e.g. of a (word, tag) pair).
+    """
+    in_url = False
+    for item in words:
+        word = word_of(item)
+        if in_url and _URL_PIECE.fullmatch(word):
+            continue
+        in_url = word.lower() in _URL_START or "://" in word or word.lower().startswith("www.")
+        if in_url or _NUMBER.fullmatch(word):
+            continue
+        yield item
 
 
 class _GivenWords:
     """A tokenizer stand-in whose `cut` returns the words it was last given."""
 
     def __init__(self) -> None:
-        self.words: Sequence = ()
+        self.words: Iterable = ()
 
-    def cut(self, sentence: str, *args, **kwargs) -> Sequence:
+    def cut(self, sentence: str, *args, **kwargs) -> Iterable:
         return self.words
 
 
@@ -49,17 +78,22 @@ class KeywordExtractor:
         """TextRank ranks nouns and verbs, so it needs POS tags; TF-IDF needs words only."""
         return self.method == "textrank"
 
-    def extract(self, words: Sequence, top: int) -> list[dict]:
+    def extract(self, words: Iterable, top: int) -> list[dict]:
         """The `top` keywords as [{"word", "weight"}], best first.
 
-        `words` are accurate-mode words for TF-IDF, (word, tag) pairs for TextRank.
+        `words` are accurate-mode words for TF-IDF, (word, tag) pairs for TextRank (any iterable:
+        it is read once). Numbers and web-address pieces never count (`content_words`).
         """
         if self.needs_tags:
-            self._given.words = tuple(self._pair(word, tag) for word, tag in words)
+            self._given.words = tuple(self._pair(word, tag) for word, tag in content_words(words, _first))
         else:
-            self._given.words = words
+            self._given.words = content_words(words)
         try:
             ranked = self._extractor.extract_tags("", topK=top, withWeight=True)
         finally:
             self._given.words = ()
         return [{"word": word, "weight": round(weight, WEIGHT_DIGITS)} for word, weight in ranked]
+
+
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
