@@ -2,7 +2,7 @@
 
 Words are the `tokens` that `segment` added, else the text cut by a segmenter the caller gives.
 Stop words, punctuation, words shorter than `min_length`, and (unless `keep_numbers`) numbers and
-web-address pieces (segment.keywords.content_words, the filter `segment --keywords` uses) are
+web-address pieces (segment.keywords' number/URL filter, the one `segment --keywords` uses) are
 left out. Each period's counts are kept until the end, so memory grows with the number of
 distinct words per period, not with the text.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from newsmine.segment.keywords import KeywordExtractor, content_words
+from newsmine.segment.keywords import KeywordExtractor, is_number, may_hold_web_address, without_web_addresses
 
 BY = ("day", "month", "year")
 DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -35,13 +35,25 @@ class WordFilter:
     stopwords: Collection[str] = frozenset()
     keep_numbers: bool = False
     min_length: int = 2
+    _verdicts: dict[str, bool] = field(default_factory=dict, repr=False)  # per distinct word
 
-    def words(self, tokens: Iterable[str]) -> Iterator[str]:
-        if not self.keep_numbers:
-            tokens = content_words(tokens)
-        for word in tokens:
-            if len(word) >= self.min_length and word not in self.stopwords and _HAS_LETTER.search(word):
-                yield word
+    def counts(self, tokens: list[str], text: str) -> Counter:
+        """How often each word that counts occurs among `tokens` (the words of `text`)."""
+        if not self.keep_numbers and may_hold_web_address(text):
+            tokens = list(without_web_addresses(tokens))  # a web address is a run of words: read them in order
+        counted = Counter(tokens)
+        for word in [word for word in counted if not self.keeps(word)]:
+            del counted[word]
+        return counted
+
+    def keeps(self, word: str) -> bool:
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = self._verdicts[word] = (
+                len(word) >= self.min_length and word not in self.stopwords and _HAS_LETTER.search(word) is not None
+                and (self.keep_numbers or not is_number(word))
+            )  # fmt: skip
+        return verdict
 
 
 @dataclass
@@ -65,9 +77,11 @@ def period_of(record: dict, by: str | None) -> str:
 def record_tokens(record: dict, cut: Callable[[str], list[str]]) -> list[str]:
     """The words of a record: its `tokens` (words, or {"w": word} objects), else `cut(text)`."""
     tokens = record.get("tokens")
-    if isinstance(tokens, list):
-        return [token["w"] if isinstance(token, dict) else token for token in tokens]
-    return cut(record["text"])
+    if not isinstance(tokens, list):
+        return cut(record["text"])
+    if all(type(token) is str for token in tokens[:1]):
+        return tokens
+    return [token["w"] if isinstance(token, dict) else token for token in tokens]
 
 
 def count_words(
@@ -75,16 +89,15 @@ def count_words(
 ) -> dict[str, PeriodCounts]:
     """Word counts per period of the articles and documents among `records`."""
     periods: dict[str, PeriodCounts] = {}
-    vocabulary: dict[str, str] = {}  # one string object per distinct word, shared by the periods
     for record in records:
         if record.get("type") not in TEXT_TYPES or not isinstance(record.get("text"), str):
             continue
         period = periods.setdefault(period_of(record, by), PeriodCounts())
-        kept = [vocabulary.setdefault(word, word) for word in words.words(record_tokens(record, cut))]
-        period.counts.update(kept)
-        period.docs.update(set(kept))
+        counted = words.counts(record_tokens(record, cut), record["text"])
+        period.counts.update(counted)
+        period.docs.update(counted.keys())
         period.articles += 1
-        period.words += len(kept)
+        period.words += counted.total()
     return periods
 
 

@@ -17,14 +17,15 @@ import calendar
 import datetime
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
 MODALITIES = ("outcome", "target", "forecast")
 GRAINS = ("day", "month", "quarter", "half", "year", "to_date", "years", "other")
+_GRAIN_ORDER = {grain: number for number, grain in enumerate(GRAINS)}
 NO_SUBJECT = "none"  # in a --subject list: figures without a subject
 PERIOD_ON_PERIOD = "环比"
 VALUE_DIGITS = 10  # values equal to this many decimals are the same value
@@ -59,85 +60,85 @@ class SeriesFilter:
         )
 
 
-@dataclass
-class _Reading:
-    """The mentions of one value of a fact."""
+class _Mention(NamedTuple):
+    """One figure as a mention of a fact."""
 
-    value: float | None
-    low: float | None
-    high: float | None
-    figures: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)
-    periods: list[str] = field(default_factory=list)
-    last_seen: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "value": self.value, "low": self.low, "high": self.high, "n": len(self.figures),
-            "first_date": min(self.dates, default=None), "last_date": max(self.dates, default=None),
-            "figures": self.figures,
-        }  # fmt: skip
-
-    def rank(self) -> tuple:
-        """Sort key of the winning value: most mentions, then the latest report, then read last."""
-        return len(self.figures), max(self.dates, default=""), self.last_seen
+    value: tuple[float | None, float | None, float | None]  # signed_value
+    figure: str
+    date: str | None
+    period: str | None
+    seen: int  # its place in the input
 
 
 def build_series(figures: Iterable[dict], selection: SeriesFilter = SeriesFilter()) -> list[dict]:
     """The `series` records of the figures that have an indicator and a resolved period, sorted
     by indicator, subject, kind, unit, modality, comparison and period."""
-    facts: dict[tuple, dict[tuple, _Reading]] = {}
+    facts: dict[tuple, list[_Mention]] = {}
     for seen, figure in enumerate(figures):
-        if figure.get("type") != "figure" or not _has_fact_fields(figure):
+        indicator, start, end = figure.get("indicator"), figure.get("period_start"), figure.get("period_end")
+        if not (indicator and start and end and figure.get("type") == "figure"
+                and type(indicator) is str and type(start) is str and type(end) is str):  # fmt: skip
             continue
-        grain = period_grain(figure["period_start"], figure["period_end"])
+        grain = period_grain(start, end)
         if not selection.accepts(figure, grain):
             continue
-        key = (
-            figure["indicator"], figure.get("subject"), figure.get("kind"), figure.get("unit"),
-            figure["period_start"], figure["period_end"], figure.get("modality"), comparison(figure.get("basis")),
-        )  # fmt: skip
-        value = signed_value(figure)
-        readings = facts.setdefault(key, {})
-        reading = readings.get(value)
-        if reading is None:
-            reading = readings[value] = _Reading(*value)
-        reading.figures.append(str(figure.get("id")))
-        if isinstance(figure.get("date"), str):
-            reading.dates.append(figure["date"])
-        if isinstance(figure.get("period"), str):
-            reading.periods.append(figure["period"])
-        reading.last_seen = seen
-    rows = [_row(key, list(readings.values())) for key, readings in facts.items()]
+        get = figure.get
+        key = (indicator, get("subject"), get("kind"), get("unit"), start, end, get("modality"), comparison(get("basis")))
+        date, period = get("date"), get("period")
+        mention = _Mention(signed_value(figure), str(get("id")), date if type(date) is str else None,
+                           period if type(period) is str else None, seen)  # fmt: skip
+        mentions = facts.get(key)
+        if mentions is None:
+            facts[key] = [mention]
+        else:
+            mentions.append(mention)
+    rows = [_row(key, mentions) for key, mentions in facts.items()]
     rows.sort(key=_row_order)
     return rows
 
 
-def _has_fact_fields(figure: dict) -> bool:
-    return all(isinstance(figure.get(name), str) and figure[name] for name in ("indicator", "period_start", "period_end"))
-
-
-def _row(key: tuple, readings: list[_Reading]) -> dict[str, Any]:
+def _row(key: tuple, mentions: list[_Mention]) -> dict[str, Any]:
     indicator, subject, kind, unit, start, end, modality, compared = key
-    readings.sort(key=_Reading.rank, reverse=True)
-    winner, others = readings[0], readings[1:]
-    periods = Counter(period for reading in readings for period in reading.periods)
+    if len(mentions) == 1:  # most facts are said once
+        ranked, period = [mentions], mentions[0].period
+    else:
+        readings: dict[tuple, list[_Mention]] = {}
+        for mention in mentions:
+            readings.setdefault(mention.value, []).append(mention)
+        ranked = sorted(readings.values(), key=_rank, reverse=True)
+        periods = Counter(mention.period for mention in mentions if mention.period)
+        period = periods.most_common(1)[0][0] if periods else None
     return {
         "type": "series",
         "id": series_id(key),
         "indicator": indicator, "subject": subject, "kind": kind, "unit": unit,
         "period_start": start, "period_end": end, "grain": period_grain(start, end),
-        "period": periods.most_common(1)[0][0] if periods else None,
-        "modality": modality, "comparison": compared,
-        **winner.summary(),
-        "conflict": [reading.summary() for reading in others],
+        "period": period, "modality": modality, "comparison": compared,
+        **_reading(ranked[0]),
+        "conflict": [_reading(reading) for reading in ranked[1:]],
+    }  # fmt: skip
+
+
+def _rank(reading: list[_Mention]) -> tuple:
+    """Sort key of the winning value: most mentions, then the latest report, then read last."""
+    return len(reading), max((mention.date or "" for mention in reading)), reading[-1].seen
+
+
+def _reading(reading: list[_Mention]) -> dict[str, Any]:
+    """The mentions of one value: the value, how many, the first and last report, the figures."""
+    value, low, high = reading[0].value
+    dates = [mention.date for mention in reading if mention.date]
+    return {
+        "value": value, "low": low, "high": high, "n": len(reading),
+        "first_date": min(dates, default=None), "last_date": max(dates, default=None),
+        "figures": [mention.figure for mention in reading],
     }  # fmt: skip
 
 
 def _row_order(row: dict) -> tuple:
     """Rows of one line (series_lines) together, in time order."""
-    line = tuple(row[name] or "" for name in ("indicator", "subject", "kind", "unit", "modality", "comparison"))
-    return (*line, GRAINS.index(row["grain"]), row["period_start"], row["period_end"])
+    return (row["indicator"], row["subject"] or "", row["kind"] or "", row["unit"] or "", row["modality"] or "",
+            row["comparison"] or "", _GRAIN_ORDER[row["grain"]], row["period_start"], row["period_end"])  # fmt: skip
 
 
 def series_id(key: tuple) -> str:
@@ -155,19 +156,24 @@ def series_id(key: tuple) -> str:
 def signed_value(figure: dict) -> tuple[float | None, float | None, float | None]:
     """(value, low, high) of a figure, negated for a decrease and rounded to VALUE_DIGITS."""
     sign = -1 if figure.get("change") == "decrease" else 1
-    value, low, high = (_rounded(figure.get(name), sign) for name in ("value", "low", "high"))
+    value, low, high = _rounded(figure.get("value"), sign), _rounded(figure.get("low"), sign), _rounded(figure.get("high"), sign)
     if sign < 0 and low is not None and high is not None:
         low, high = high, low
     return value, low, high
 
 
 def _rounded(number: Any, sign: int) -> float | None:
-    if isinstance(number, bool) or not isinstance(number, (int, float)):
+    """A JSON number times `sign`: whole numbers as int, others rounded to VALUE_DIGITS; else None."""
+    kind = type(number)
+    if kind is int:
+        return sign * number
+    if kind is not float:
         return None
     number = round(sign * number, VALUE_DIGITS)
-    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
+@lru_cache(maxsize=4096)
 def comparison(basis: str | None) -> str | None:
     """What a growth figure is compared with: None for year on year (同比, 比上年, 较去年同期)
     or unstated, "环比" for the previous period (环比, 比上月, 比上季度), else the basis as written."""

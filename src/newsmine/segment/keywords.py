@@ -9,6 +9,7 @@ jieba's where the routing says so), with the user dictionaries applied.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import TypeVar
 
 import regex
@@ -26,21 +27,48 @@ _URL_PIECE = regex.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 Item = TypeVar("Item")
 
 
-def content_words(words: Iterable[Item], word_of: Callable[[Item], str] = str) -> Iterator[Item]:
+def content_words(words: Iterable[Item], word_of: Callable[[Item], str] | None = None) -> Iterator[Item]:
     """`words` without numbers and the pieces of web addresses (https, www, cctv, com, 2024 ...).
 
     The one number/URL filter of newsmine: keyword extraction (`segment --keywords`) and word
     counts (`freq`) both use it. `word_of` gives the word of an item (e.g. of a (word, tag) pair).
     """
+    for item in without_web_addresses(words, word_of):
+        if not _is_number(item if word_of is None else word_of(item)):
+            yield item
+
+
+def without_web_addresses(words: Iterable[Item], word_of: Callable[[Item], str] | None = None) -> Iterator[Item]:
+    """`words` without the runs of words a web address was cut into."""
     in_url = False
     for item in words:
-        word = word_of(item)
+        word = item if word_of is None else word_of(item)
+        if not word.isascii():
+            in_url = False
+            yield item
+            continue
         if in_url and _URL_PIECE.fullmatch(word):
             continue
-        in_url = word.lower() in _URL_START or "://" in word or word.lower().startswith("www.")
-        if in_url or _NUMBER.fullmatch(word):
-            continue
-        yield item
+        lowered = word.lower()
+        in_url = lowered in _URL_START or "://" in word or lowered.startswith("www.")
+        if not in_url:
+            yield item
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_number(word: str) -> bool:
+    return _NUMBER.fullmatch(word) is not None
+
+
+def is_number(word: str) -> bool:
+    """Whether a word is a number (digits with number punctuation, no letter): content_words drops it."""
+    return _is_number(word)
+
+
+def may_hold_web_address(text: str) -> bool:
+    """False when `text` surely holds no web address, so no word of it is a piece of one and
+    content_words can be applied word by word (is_number) instead of to the word sequence."""
+    return "://" in text or "www." in text.lower()
 
 
 class _GivenWords:
