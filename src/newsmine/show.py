@@ -7,7 +7,8 @@ highlighted). Errors are one red line; any other record is a key/value panel.
 
 `renderables(records)` streams: it holds back only the current article, until the figures that
 follow it (as `stats --passthrough` writes them) are in. Without colour, figures are marked
-[like this] so plain text shows them too.
+[like this] so plain text shows them too. `attach_figures` puts a run folder's figures after their
+articles, `select` picks records by id, date and pattern.
 """
 
 from __future__ import annotations
