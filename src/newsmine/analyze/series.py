@@ -127,10 +127,13 @@ def _rank(reading: list[_Mention]) -> tuple:
 def _reading(reading: list[_Mention]) -> dict[str, Any]:
     """The mentions of one value: the value, how many, the first and last report, the figures."""
     value, low, high = reading[0].value
-    dates = [mention.date for mention in reading if mention.date]
+    if len(reading) == 1:
+        first = last = reading[0].date
+    else:
+        dates = [mention.date for mention in reading if mention.date]
+        first, last = min(dates, default=None), max(dates, default=None)
     return {
-        "value": value, "low": low, "high": high, "n": len(reading),
-        "first_date": min(dates, default=None), "last_date": max(dates, default=None),
+        "value": value, "low": low, "high": high, "n": len(reading), "first_date": first, "last_date": last,
         "figures": [mention.figure for mention in reading],
     }  # fmt: skip
 
