@@ -20,6 +20,7 @@ SCRIPTS = [
     ["bench_stats.py"],
     ["bench_export.py"],
     ["bench_batch.py"],
+    ["bench_analyze.py"],
 ]
 
 

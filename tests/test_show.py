@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsmine.cli import app
-from newsmine.show import index_figures, pager_console, render, renderables
+from newsmine.show import Selection, attach_figures, index_figures, pager_console, render, renderables, select
 
 DATA = Path(__file__).resolve().parent / "data"
 PASSTHROUGH = DATA / "pinghu-passthrough.jsonl"
@@ -205,3 +205,76 @@ def test_terminal_escape_sequences_in_records_never_reach_the_terminal(tmp_path,
         assert not any(char in shown for char in "\x1b\x07\x9b"), repr(shown)
         assert "标题␛]0;pwned␇" in shown and "记者␛[2J" in shown
     assert "[5%]" in squeeze(result.stdout)  # one symbol per character: the figure's offsets still fit
+
+
+# --------------------------------------------------------------------------- run folders, picking, facts
+
+RUN = DATA / "analyze-run"  # a `run` folder of two invented issues; figures carry basis and fact fields
+
+
+def test_cli_run_folder_shows_articles_with_their_figures(runner):
+    result = runner.invoke(app, ["show", str(RUN), "--width", "120"])
+    assert result.exit_code == 0, result.stderr
+    flat = squeeze(result.stdout)
+    subtitles = re.findall(r"(\d+) figures ─╯", result.stdout)
+    assert result.stdout.count("╭─ article") == 4 and subtitles == ["10", "5", "6", "3"]
+    assert "[1260582亿元]" in flat and "[增长5.4%]" in flat
+    assert "manifest" not in result.stdout and "binary file" not in result.stdout  # no manifest or error panels
+
+
+def test_cli_shows_basis_and_facts(runner):
+    result = runner.invoke(app, ["show", str(RUN), "--width", "140", "--id", "tests/data/analyze-pages/2024/04/17/01.txt#1"])
+    assert result.exit_code == 0, result.stderr
+    header = next(line for line in result.stdout.splitlines() if "figure" in line and "value" in line)
+    assert header.strip("│ ").split() == ["figure", "value", "unit", "kind", "metric", "change", "basis", "approx", "period"]
+    assert re.search(r"增长1\.6%.+increase\s+比上年四季度环比", result.stdout)
+    facts = next(line for line in result.stdout.splitlines() if "indicator" in line)
+    assert facts.strip("│ ").split() == ["figure", "indicator", "subject", "period", "modality"]
+    assert re.search(r"5%左右\s+国内生产总值\s+中国\s+2024 2024-01-01–2024-12-31\s+target", result.stdout)
+    assert re.search(r"增长4\.5%\s+国内生产总值\s+中国\s+2023-Q1 2023-01-01–2023-03-31", result.stdout)
+
+
+def test_cli_figure_tables_show_basis_and_fact(runner):
+    result = runner.invoke(app, ["show", str(RUN / "figures.jsonl"), "--width", "160", "--limit", "3"])
+    assert result.exit_code == 0, result.stderr
+    header = next(line for line in result.stdout.splitlines() if "value" in line)
+    assert header.split() == ["value", "unit", "kind", "metric", "change", "basis", "fact", "sentence"]
+    assert "国内生产总值 · 中国 · 2023-Q1" in result.stdout
+
+
+def test_cli_pick_by_id_date_and_grep(runner):
+    def panels(*options: str) -> int:
+        return runner.invoke(app, ["show", str(RUN), *options]).stdout.count("╭─ article")
+
+    assert panels("--date", "2024-04") == 2 and panels("--date", "2024-01-18") == 2
+    assert panels("--date", "2024-01..2024-03") == 2 and panels("--date", "2023") == 0
+    assert panels("--grep", "春播|充电桩") == 2 and panels("--grep", "^一季度") == 1  # title or text
+    assert panels("--id", "tests/data/analyze-pages/2024/01/18/01.txt#2", "--id", "tests/data/analyze-pages/2024/04/17/01.txt#2") == 2
+    assert panels("--date", "2024-04", "--grep", "新能源") == 0
+    picked = runner.invoke(app, ["show", str(RUN), "--id", "tests/data/analyze-pages/2024/04/17/01.txt#2/3"]).stdout
+    assert "╭─ article" not in picked and "5.4" in picked  # a figure asked for by id comes alone, as a table
+
+
+def test_cli_pick_usage_errors(runner):
+    assert runner.invoke(app, ["show", str(RUN), "--grep", "("]).exit_code == 2
+    assert runner.invoke(app, ["show", str(RUN), "--date", "April"]).exit_code == 2
+
+
+def test_figures_whose_article_never_comes_are_kept():
+    articles = [{"type": "article", "id": "p#1", "text": "增长5%"}, {"type": "article", "id": "p#3", "text": "增长7%"}]
+    figures = [
+        {"type": "figure", "id": "p#1/1", "article": "p#1", "text": "增长5%", "start": 0, "end": 4},
+        {"type": "figure", "id": "p#2/1", "article": "p#2", "text": "增长6%", "start": 0, "end": 4},
+        {"type": "figure", "id": "p#3/1", "article": "p#3", "text": "增长7%", "start": 0, "end": 4},
+    ]  # fmt: skip
+    merged = list(attach_figures(articles, figures))
+    assert [record["id"] for record in merged] == ["p#1", "p#1/1", "p#3", "p#2/1", "p#3/1"]
+
+
+def test_select_keeps_an_articles_figures_with_it():
+    stream = read_jsonl(PASSTHROUGH)
+    chosen = list(select(stream, Selection(pattern=re.compile("嘉吉"))))
+    assert {record.get("article", record["id"]) for record in chosen} == {"pinghu-front-page.txt#4"}
+    assert sum(record["type"] == "figure" for record in chosen) == sum(
+        record["type"] == "figure" and record["article"] == "pinghu-front-page.txt#4" for record in stream
+    )

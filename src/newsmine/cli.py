@@ -10,6 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -388,6 +389,18 @@ def show(
     width: Annotated[
         Optional[int], typer.Option("--width", min=20, help="Line width (default: the terminal's, else 100).")
     ] = None,
+    ids: Annotated[
+        Optional[list[str]], typer.Option("--id", help="Only the record with this id (repeatable).", show_default=False)
+    ] = None,
+    grep: Annotated[
+        Optional[str],
+        typer.Option("--grep", help="Only records matching this regular expression (article title or text; "
+                     "figure text, sentence, metric or indicator).", show_default=False),
+    ] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", help="Only records of this date: YYYY, YYYY-MM, YYYY-MM-DD, or FROM..TO.", show_default=False),
+    ] = None,
     glob: GlobOpt = "*.jsonl",
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
@@ -395,24 +408,26 @@ def show(
 ) -> None:
     """Show records for people: articles with their figures highlighted, figure tables.
 
-    Reads any newsmine records (stdin by default). An article is a panel with its title, authors
-    and body, each figure from `stats` highlighted in place (figures that follow their article in
-    the stream, as `stats --passthrough` writes them, or from --figures). Figures alone become
-    tables. Long output goes through a pager on a terminal; without a terminal (or colour),
-    figures are marked with square brackets.
+    Reads any newsmine records (stdin by default), or a `run` output folder (its articles, each
+    with its figures). An article is a panel with its title, authors and body, each figure from
+    `stats` highlighted in place (figures that follow their article in the stream, as `stats
+    --passthrough` writes them, or from --figures). Figures alone become tables. --id, --grep and
+    --date pick records. Long output goes through a pager on a terminal; without a terminal (or
+    colour), figures are marked with square brackets.
 
-    Example: newsmine split page.txt | newsmine stats --passthrough | newsmine show
+    Example: newsmine show mined/ --date 2024-03 --grep 国内生产总值
     """
     from newsmine.io import iter_numbered_records
-    from newsmine.show import PipeConsole, index_figures, pager_console, renderables
+    from newsmine.show import PipeConsole, Selection, index_figures, pager_console, renderables, select
 
+    selection = Selection(frozenset(ids or ()), _pattern_option(grep, "--grep"), *_date_range(date, "--date"))
     errors = ErrorLog(strict=strict, quiet=quiet)
     checker = _record_checker(errors, any_type=True)
     with command_guard(errors):
         index = None
         if figures is not None:
             index = index_figures(checker.filter(iter_numbered_records([figures], errors, encoding, glob)))
-        records = checker.filter(iter_numbered_records(paths or [], errors, encoding, glob))
+        records = select(_show_records(paths, checker, errors, encoding, glob), selection)
         on_terminal = sys.stdout.isatty()
         if on_terminal and not no_pager:
             output = pager_console()
@@ -431,6 +446,45 @@ def show(
             for item in renderables(records, index, markers=console.color_system is None, limit=limit):
                 console.print(item)
         checker.finish()
+
+
+def _show_records(paths: list[str] | None, checker: RecordChecker, errors: ErrorLog, encoding: str | None,
+                  glob: str) -> Iterator[dict]:
+    """The records of each input in turn; a `run` output folder gives its articles, each followed
+    by its figures."""
+    from newsmine.batch.store import ARTICLES, FIGURES
+    from newsmine.io import iter_numbered_records
+    from newsmine.show import attach_figures
+
+    for path in paths or ["-"]:
+        folder = _run_folder(path)
+        if folder is None:
+            yield from checker.filter(iter_numbered_records([path], errors, encoding, glob))
+            continue
+        articles = checker.filter(iter_numbered_records([str(folder / ARTICLES)], errors, encoding, glob))
+        figures = checker.filter(iter_numbered_records([str(folder / FIGURES)], errors, encoding, glob))
+        yield from attach_figures(articles, figures)
+
+
+def _pattern_option(value: str | None, hint: str) -> Any:
+    import regex
+
+    if value is None:
+        return None
+    try:
+        return regex.compile(value)
+    except regex.error as exc:
+        raise typer.BadParameter(f"bad regular expression: {exc}", param_hint=hint) from None
+
+
+def _date_range(value: str | None, hint: str) -> tuple[str | None, str | None]:
+    """(first, last) ISO day of YYYY[-MM[-DD]] or FROM..TO (either side may be left empty)."""
+    if value is None:
+        return None, None
+    low, separator, high = value.partition("..")
+    if not separator:
+        high = low
+    return _date_option(low or None, False, hint), _date_option(high or None, True, hint)
 
 
 # Records whose `text` is not an article's (a figure's is its own few characters): segment and
@@ -613,8 +667,339 @@ def segment(
         write_lines(collect(results, errors))
 
 
+# --------------------------------------------------------------------------- across the archive
+
+
+def _run_folder(path: str) -> Path | None:
+    """`path` as a `run` output folder (one holding manifest.jsonl), or None."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return None
+    from newsmine.batch.store import MANIFEST
+
+    return folder if (folder / MANIFEST).is_file() else None
+
+
+def _with_run_folders(paths: list[str] | None, names: tuple[str, ...]) -> list[str]:
+    """`paths` with each `run` output folder replaced by those of its files `names` that exist."""
+    result = []
+    for path in paths or []:
+        folder = _run_folder(path)
+        if folder is None:
+            result.append(path)
+        else:
+            result.extend(str(folder / name) for name in names if (folder / name).is_file())
+    return result
+
+
+def _names(value: str | None) -> frozenset[str] | None:
+    """A comma-separated option as a set of names (None when not given)."""
+    if value is None:
+        return None
+    return frozenset(name.strip() for name in value.split(",") if name.strip())
+
+
+def _date_option(value: str | None, upper: bool, hint: str) -> str | None:
+    from newsmine.analyze.series import date_bound
+
+    if value is None:
+        return None
+    try:
+        return date_bound(value, upper)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _checked_choices(value: str | None, choices: Iterable[str], hint: str) -> frozenset[str] | None:
+    names = _names(value)
+    if names is not None and (not names or names - set(choices)):
+        unknown = ", ".join(sorted(names - set(choices))) or "(none given)"
+        raise typer.BadParameter(f"unknown {unknown}; choose from: {', '.join(choices)}", param_hint=hint)
+    return names
+
+
+ArticlesArg = Annotated[
+    Optional[list[str]],
+    typer.Argument(help="Article records: JSON-lines files, folders, globs, `run` output folders (their "
+                   "articles.jsonl); '-' or nothing reads stdin.", show_default=False),
+]
+
+
+@app.command()
+def series(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Figure records: JSON-lines files, folders, globs, `run` output folders (their "
+                       "figures.jsonl); '-' or nothing reads stdin.", show_default=False),
+    ] = None,
+    indicator: Annotated[
+        Optional[str], typer.Option("--indicator", help="Only these indicators (comma-separated, exact).", show_default=False)
+    ] = None,
+    subject: Annotated[
+        Optional[str],
+        typer.Option("--subject", help="Only these subjects (comma-separated); 'none' = figures without subject.",
+                     show_default=False),
+    ] = None,
+    kind: Annotated[
+        Optional[str], typer.Option("--kind", help="Only these kinds (percent, money, count ...; comma-separated).",
+                                    show_default=False)
+    ] = None,
+    modality: Annotated[
+        str, typer.Option("--modality", help="outcome (modality null), target, forecast, comma-separated, or all.")
+    ] = "outcome",
+    grain: Annotated[
+        Optional[str],
+        typer.Option("--grain", help="Only periods of this length: day, month, quarter, half, year, to_date "
+                     "(1 January to a month's end, e.g. 1-9月), years, other; comma-separated.", show_default=False),
+    ] = None,
+    date_from: Annotated[
+        Optional[str], typer.Option("--from", help="Only periods starting on or after this date (YYYY[-MM[-DD]]).",
+                                    show_default=False)
+    ] = None,
+    date_to: Annotated[
+        Optional[str], typer.Option("--to", help="Only periods ending on or before this date (YYYY[-MM[-DD]]).",
+                                    show_default=False)
+    ] = None,
+    plot: Annotated[
+        Optional[str], typer.Option("--plot", help="Also draw the series into FILE.svg or FILE.png.", show_default=False)
+    ] = None,
+    glob: GlobOpt = "*.jsonl",
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Indicator time series from figures: one `series` record per fact, repeated mentions counted once.
+
+    Reads figure records with indicator, subject, period_start/period_end and modality (from
+    `stats`) and writes one row per fact (indicator, subject, kind, unit, period, modality,
+    comparison) with the value, the number of mentions, the first and last report dates, the
+    figure ids, and the other values seen when mentions disagree (`conflict`; the value said most
+    often wins, then that of the latest report). Values are signed (下降3% -> -3).
+
+    Example: newsmine series mined/ --indicator 国内生产总值 --kind percent --grain quarter,year
+    """
+    from newsmine.analyze.series import GRAINS, MODALITIES, SeriesFilter, build_series
+    from newsmine.batch.store import FIGURES
+    from newsmine.io import iter_numbered_records
+    from newsmine.stats import KINDS
+
+    modalities = None if modality.strip() == "all" else _checked_choices(modality, MODALITIES, "--modality")
+    if plot is not None and not plot.lower().endswith((".svg", ".png")):
+        raise typer.BadParameter("the plot file must end in .svg or .png", param_hint="--plot")
+    selection = SeriesFilter(
+        indicators=_names(indicator), subjects=_names(subject), kinds=_checked_choices(kind, KINDS, "--kind"),
+        modalities=modalities, grains=_checked_choices(grain, GRAINS, "--grain"),
+        start=_date_option(date_from, False, "--from"), end=_date_option(date_to, True, "--to"),
+    )  # fmt: skip
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    checker = _record_checker(errors, any_type=True)
+    with command_guard(errors):
+        records = checker.filter(iter_numbered_records(_with_run_folders(paths, (FIGURES,)), errors, encoding, glob))
+        rows = build_series(records, selection)
+        checker.finish()
+        write_jsonl(rows)
+        if plot is not None:
+            _plot(rows, plot, errors, quiet)
+
+
+def _plot(rows: list[dict], path: str, errors: ErrorLog, quiet: bool) -> None:
+    from newsmine.analyze.chart import MAX_LINES, PlotError, plot_series
+
+    try:
+        left_out = plot_series(rows, path)
+    except (PlotError, OSError) as exc:
+        errors.report(InputError(path, str(exc)))
+        return
+    if left_out:
+        _print_warning(f"{path}: drew the {MAX_LINES} longest lines, left out {len(left_out)} more "
+                       "(narrow the selection with --indicator, --subject, --grain)", quiet)
+
+
+@app.command()
+def kwic(
+    paths: ArticlesArg = None,
+    words: Annotated[
+        list[str], typer.Option("--word", "-w", help="The word to find (repeatable).", show_default=False)
+    ] = ...,  # type: ignore[assignment]
+    is_regex: Annotated[bool, typer.Option("--regex", "-r", help="The words are regular expressions.")] = False,
+    ignore_case: Annotated[bool, typer.Option("--ignore-case", "-i", help="Match Latin letters in any case.")] = False,
+    width: Annotated[int, typer.Option("--width", min=1, help="Characters of context either side.")] = 20,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Print aligned text lines (date, left, word, right, article) instead of JSON.")
+    ] = False,
+    glob: GlobOpt = "*.jsonl",
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Keyword in context: every occurrence of a word in the articles, with the text around it.
+
+    Writes one `kwic` record per hit (date, article id, title, left, word, right, offsets), in
+    input order; --plain prints aligned lines for reading (Chinese characters count double).
+
+    Example: newsmine kwic mined/ --word 新质生产力 --width 15 --plain
+    """
+    from newsmine.analyze.kwic import concordance, plain_line, word_pattern
+    from newsmine.batch.store import ARTICLES
+    from newsmine.io import iter_numbered_records
+
+    try:
+        pattern = word_pattern(words, is_regex, ignore_case)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--word") from None
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    checker = _record_checker(errors, any_type=True)
+    with command_guard(errors):
+        records = checker.filter(iter_numbered_records(_with_run_folders(paths, (ARTICLES,)), errors, encoding, glob))
+        hits = concordance(records, pattern, width)
+        if plain:
+            write_lines(plain_line(hit, width) for hit in hits)
+        else:
+            write_jsonl(hits)
+        checker.finish()
+
+
+@app.command()
+def freq(
+    paths: ArticlesArg = None,
+    by: Annotated[
+        Optional[str], typer.Option("--by", help="Count per day, month or year of the records' date (default: all together).",
+                                    show_default=False)
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Words per period.")] = 20,
+    keywords: Annotated[
+        bool, typer.Option("--keywords", help="Rank by TF-IDF (jieba's IDF) instead of by count.")
+    ] = False,
+    keep_numbers: Annotated[
+        bool, typer.Option("--keep-numbers", help="Count numbers and web-address pieces (https, www, 2024 ...) too.")
+    ] = False,
+    min_length: Annotated[int, typer.Option("--min-length", min=1, help="Shortest word counted, in characters.")] = 2,
+    stopwords: Annotated[
+        Optional[str], typer.Option("--stopwords", help="Stop-word file (one a line) replacing the built-in list.",
+                                    show_default=False)
+    ] = None,
+    glob: GlobOpt = "*.jsonl",
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Word frequencies (or TF-IDF keywords) per period of the articles.
+
+    Counts the words `segment` put in `tokens` (articles without them are segmented here) and
+    writes the --top words of each period as `frequency` records: period, rank, word, count, docs
+    (articles holding the word), articles, share. Stop words, punctuation, numbers and pieces of
+    web addresses are left out.
+
+    Example: newsmine freq mined/ --by month --top 10 | jq -r '[.period, .word, .count] | @tsv'
+    """
+    from newsmine.analyze.freq import BY, WordFilter, count_words, top_keywords, top_words
+    from newsmine.batch.store import ARTICLES
+    from newsmine.io import iter_numbered_records
+    from newsmine.segment import DictionaryError, Segmenter
+    from newsmine.segment.keywords import KeywordExtractor
+
+    if by is not None and by not in BY:
+        raise typer.BadParameter(f"choose one of: {', '.join(BY)}", param_hint="--by")
+    try:
+        segmenter = Segmenter(stopwords=stopwords)
+    except DictionaryError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--stopwords") from None
+    words = WordFilter(segmenter.stopwords, keep_numbers, min_length)
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    checker = _record_checker(errors, any_type=True)
+    with command_guard(errors):
+        records = checker.filter(iter_numbered_records(_with_run_folders(paths, (ARTICLES,)), errors, encoding, glob))
+        periods = count_words(records, segmenter.cut, words, by)
+        checker.finish()
+        if keywords:
+            write_jsonl(top_keywords(periods, KeywordExtractor("tfidf", segmenter.stopwords), top))
+        else:
+            write_jsonl(top_words(periods, top))
+
+
+@app.command()
+def report(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="`run` output folders, or files and folders of article and figure records.",
+                       show_default=False),
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.", show_default=False)],
+    title: Annotated[Optional[str], typer.Option("--title", help="The report's title (default: the inputs).",
+                                                 show_default=False)] = None,
+    glob: GlobOpt = "*.jsonl",
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write one self-contained offline HTML report of an archive.
+
+    The page shows the articles issue by issue (newest first, paged, titles searchable) with every
+    figure highlighted (hover or focus shows value, unit, indicator, subject, period, change,
+    basis), a table of the archive's series (every modality) with small charts, and the run
+    summary from a run folder's manifest. No external script, font or stylesheet; articles are
+    embedded compressed and unpacked when an issue is opened.
+
+    Example: newsmine run archive/ --out mined/ && newsmine report mined/ -o mined.html
+    """
+    from newsmine.analyze.report import FigureIndex, run_summary, write_report
+    from newsmine.analyze.series import SeriesFilter, build_series
+    from newsmine.batch.store import ARTICLES, ERRORS, FIGURES, MANIFEST
+    from newsmine.export.common import atomic_file
+    from newsmine.io import iter_numbered_records
+
+    if "-" in paths:
+        raise typer.BadParameter("`report` reads its inputs twice, so files and folders only, not stdin", param_hint="PATHS")
+    target = Path(output)
+    if target.is_dir() or not target.parent.is_dir():
+        raise typer.BadParameter(f"{output}: not a file in an existing folder", param_hint="--output")
+    errors = ErrorLog(strict=strict, quiet=quiet)
+    read_once: set[str] = set()
+
+    def again(error: InputError) -> None:
+        """Pass-two errors: those of inputs already read (and reported) in pass one are dropped."""
+        if error.source not in read_once:
+            errors.report(error)
+
+    second_errors = ErrorLog(strict=strict, quiet=quiet, on_error=again)
+    inputs: list[dict] = []
+    run_errors: list[dict] = []
+
+    def first_pass(numbered: Iterable[tuple[str, int | None, dict]]) -> Iterator[tuple[str, int | None, dict]]:
+        """The records of pass one, keeping the manifest lines and run errors aside."""
+        for source, line, record in numbered:
+            read_once.add(source)
+            if record.get("type") == "input":
+                inputs.append(record)
+            elif record.get("type") == "error":
+                run_errors.append(record)
+            yield source, line, record
+
+    with command_guard(errors):
+        checker = _record_checker(errors, any_type=True)
+        numbered = iter_numbered_records(_with_run_folders(paths, (FIGURES, MANIFEST, ERRORS)), errors, encoding, glob)
+        index = FigureIndex()
+        rows = build_series(index.collect(checker.filter(first_pass(numbered))), SeriesFilter(modalities=None))
+        checker.finish()
+        second_checker = _record_checker(second_errors, any_type=True)
+        articles = second_checker.filter(
+            iter_numbered_records(_with_run_folders(paths, (ARTICLES,)), second_errors, encoding, glob)
+        )
+        summary = run_summary(inputs, run_errors) if any(_run_folder(path) for path in paths) else None
+        with atomic_file(target) as temporary, open(temporary, "w", encoding="utf-8") as handle:
+            totals = write_report(articles, index, rows, summary, handle, title or " ".join(paths))
+        second_checker.finish()
+        if not quiet:
+            from newsmine.console import err_console
+
+            err_console().print(
+                f"report: {totals['issues']:,} issues, {totals['articles']:,} articles, {totals['figures']:,} figures, "
+                f"{totals['series']:,} series ({totals['facts']:,} facts) in {output}", markup=False, highlight=False
+            )
+
+
 # `newsmine --help` lists the commands in pipeline order, whatever order they are defined in.
-PIPELINE_ORDER = ("split", "segment", "stats", "export", "show", "run")
+PIPELINE_ORDER = ("split", "segment", "stats", "export", "show", "run", "series", "kwic", "freq", "report")
 app.registered_commands.sort(key=lambda command: PIPELINE_ORDER.index(command.callback.__name__))
 
 

@@ -56,7 +56,7 @@ def _list_of(check: Check) -> Check:
     return Check(f"a list of {check.expected.split(' ', 1)[1]}s", frozenset({list}), check.types)
 
 
-KNOWN_TYPES = ("article", "figure", "document", "error", "input")
+KNOWN_TYPES = ("article", "figure", "document", "error", "input", "series", "kwic", "frequency")
 
 STRING = Check("a string", frozenset({str}))
 INTEGER = Check("an integer", frozenset({int}))
@@ -123,4 +123,51 @@ FIELD_CHECKS: dict[str, dict[str, Check]] = {
     "error": {"source": _optional(STRING), "line": _optional(INTEGER), "reason": STRING},
     # A line of `run`'s manifest.jsonl: one input file, what it was and what came out of it.
     "input": {**_COMMON, "path": STRING, "status": STRING, "size": INTEGER, "articles": INTEGER, "figures": INTEGER},
+    # A fact of `newsmine series`: one indicator's value for a subject over a period, from its mentions.
+    "series": {
+        "id": STRING,
+        "indicator": STRING,
+        "subject": _optional(STRING),
+        "kind": _optional(STRING),
+        "unit": _optional(STRING),
+        "period_start": STRING,
+        "period_end": STRING,
+        "grain": STRING,
+        "period": _optional(STRING),
+        "modality": _optional(STRING),
+        "comparison": _optional(STRING),
+        "value": _optional(NUMBER),
+        "low": _optional(NUMBER),
+        "high": _optional(NUMBER),
+        "n": INTEGER,
+        "first_date": _optional(STRING),
+        "last_date": _optional(STRING),
+        "figures": _list_of(STRING),
+        "conflict": _list_of(OBJECT),
+    },
+    # A hit of `newsmine kwic`: a word in its article's text, with the context either side.
+    "kwic": {
+        "id": STRING,
+        "article": STRING,
+        "date": _optional(STRING),
+        "page": _optional(INT_OR_STRING),
+        "title": _optional(STRING),
+        "left": STRING,
+        "word": STRING,
+        "right": STRING,
+        "start": INTEGER,
+        "end": INTEGER,
+    },
+    # A word of `newsmine freq`: its count (and TF-IDF weight with --keywords) in one period.
+    "frequency": {
+        "id": STRING,
+        "period": STRING,
+        "rank": INTEGER,
+        "word": STRING,
+        "count": INTEGER,
+        "docs": INTEGER,
+        "articles": INTEGER,
+        "share": NUMBER,
+        "weight": _optional(NUMBER),
+    },
 }

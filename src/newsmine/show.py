@@ -7,7 +7,8 @@ highlighted). Errors are one red line; any other record is a key/value panel.
 
 `renderables(records)` streams: it holds back only the current article, until the figures that
 follow it (as `stats --passthrough` writes them) are in. Without colour, figures are marked
-[like this] so plain text shows them too.
+[like this] so plain text shows them too. `attach_figures` puts a run folder's figures after their
+articles, `select` picks records by id, date and pattern.
 """
 
 from __future__ import annotations
@@ -20,22 +21,31 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import regex
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from newsmine.analyze.series import period_label
+
 HIGHLIGHT = "bold black on yellow"
 MARK_OPEN, MARK_CLOSE = "[", "]"
 FIGURES_PER_TABLE = 100
 CONTEXT_CHARS = 20  # of a figure's sentence shown either side of it in a figure table
 TEXT_TYPES = ("article", "document")
-# Figure fields shown after the value: in an article's figure list, and in a figure table.
-ATTACHED_COLUMNS = ("unit", "kind", "metric", "change", "approx", "period")
-TABLE_COLUMNS = ("unit", "kind", "metric", "change", "approx")
+SEARCHED_FIGURE_FIELDS = ("text", "sentence", "metric", "indicator")
+# Figure fields shown after the value: in an article's figure list, and in a figure table (a
+# column only when some figure has it). `fact` is indicator · subject · resolved period · modality;
+# in an article's panel the facts get a table of their own (FACT_COLUMNS), for room.
+ATTACHED_COLUMNS = ("unit", "kind", "metric", "change", "basis", "approx", "period")
+TABLE_COLUMNS = ("unit", "kind", "metric", "change", "basis", "approx", "fact")
+FACT_COLUMNS = ("indicator", "subject", "resolved", "modality")
+SHORT_COLUMNS = frozenset({"unit", "kind", "change", "approx"})  # never folded
 
 
 class PipeConsole(Console):
@@ -95,6 +105,67 @@ def index_figures(figures: Iterable[dict]) -> dict[str, list[dict]]:
         if figure.get("type") == "figure" and isinstance(figure.get("article"), str):
             index.setdefault(figure["article"], []).append(terminal_safe(figure))
     return index
+
+
+def attach_figures(articles: Iterable[dict], figures: Iterable[dict]) -> Iterator[dict]:
+    """Each article followed by its figures, from an article stream and a figure stream in the
+    same order (as `run` writes OUT/articles.jsonl and OUT/figures.jsonl); memory stays flat.
+
+    A figure whose article never comes holds back the figures after it: they follow the last
+    article, where `renderables` shows them as tables, so nothing is lost.
+    """
+    figures = iter(figures)
+    pending = next(figures, None)
+    for article in articles:
+        yield article
+        while pending is not None and pending.get("article") == article.get("id"):
+            yield pending
+            pending = next(figures, None)
+    if pending is not None:
+        yield pending
+        yield from figures
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which records `select` keeps: any of `ids`, dated within [start, end] (ISO prefixes), and
+    matching `pattern` (in the title, subtitle, kicker or text of an article; the text, sentence,
+    metric or indicator of a figure). An empty selection keeps everything."""
+
+    ids: frozenset[str] = frozenset()
+    pattern: regex.Pattern | None = None
+    start: str | None = None
+    end: str | None = None
+
+    def accepts(self, record: dict) -> bool:
+        if self.ids and record.get("id") not in self.ids:
+            return False
+        if self.start is not None or self.end is not None:
+            date = record.get("date")
+            if not isinstance(date, str) or not (self.start or "") <= date[:10] <= (self.end or "9999"):
+                return False
+        if self.pattern is not None:
+            fields = ("title", "subtitle", "kicker", "text") if record.get("type") in TEXT_TYPES else SEARCHED_FIGURE_FIELDS
+            return any(isinstance(record.get(name), str) and self.pattern.search(record[name]) for name in fields)
+        return True
+
+
+def select(records: Iterable[dict], selection: Selection) -> Iterator[dict]:
+    """The records `selection` accepts; the figures that follow an article go with it (and a
+    figure asked for by id comes on its own)."""
+    article_id: Any = None
+    keep_article = False
+    for record in records:
+        is_text = record.get("type") in TEXT_TYPES
+        if not is_text and article_id is not None and record.get("type") == "figure" and record.get("article") == article_id:
+            if keep_article or record.get("id") in selection.ids:
+                yield record
+            continue
+        article_id = record.get("id") if is_text else None
+        keep = selection.accepts(record)
+        keep_article = is_text and keep
+        if keep:
+            yield record
 
 
 def renderables(
@@ -183,6 +254,19 @@ def figure_value(figure: dict) -> str:
     return _number(figure.get("value"))
 
 
+def figure_field(figure: dict, name: str) -> str:
+    """A figure field as shown. Made-up names: `resolved` is the period as dates (2024-Q1
+    2024-01-01–2024-03-31), `fact` joins indicator, subject, resolved period and modality."""
+    if name not in ("fact", "resolved"):
+        return _plain(figure.get(name))
+    start, end = figure.get("period_start"), figure.get("period_end")
+    if name == "resolved":
+        return f"{period_label(start, end)} {start}–{end}" if isinstance(start, str) and isinstance(end, str) else ""
+    resolved = period_label(start, end) if isinstance(start, str) and isinstance(end, str) else None
+    parts = (figure.get("indicator"), figure.get("subject"), resolved, figure.get("modality"))
+    return " · ".join(_plain(part) for part in parts if part not in (None, ""))
+
+
 def figure_span(figure: dict, text: str) -> tuple[int, int] | None:
     """The figure's (start, end) in `text`, when its offsets are integers inside the text and
     (if the figure has a `text`) point at that text."""
@@ -255,6 +339,9 @@ def text_panel(record: dict, figures: list[dict], markers: bool) -> Panel:
         parts += [Text(), Text("keywords: " + "、".join(words), style="green")]
     if placed:
         parts += [Text(), _attached_table(placed)]
+        facts = _fact_table([figure for figure, _ in placed])
+        if facts is not None:
+            parts += [Text(), facts]
     title = Text(f"{record.get('type')} {_plain(record.get('id'))}")
     subtitle = Text(f"{len(figures)} figures") if figures else None
     return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle, subtitle_align="right")
@@ -262,7 +349,7 @@ def text_panel(record: dict, figures: list[dict], markers: bool) -> Panel:
 
 def _filled(names: Iterable[str], figures: list[dict]) -> list[str]:
     """The names of the fields that at least one of the figures has a value for."""
-    return [name for name in names if any(figure.get(name) not in (None, "") for figure in figures)]
+    return [name for name in names if any(figure_field(figure, name) for figure in figures)]
 
 
 def _attached_table(placed: list[tuple[dict, tuple[int, int] | None]]) -> Table:
@@ -271,7 +358,7 @@ def _attached_table(placed: list[tuple[dict, tuple[int, int] | None]]) -> Table:
     table.add_column("value", justify="right", no_wrap=True)
     shown = _filled(ATTACHED_COLUMNS, [figure for figure, _ in placed])
     for name in shown:
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name in SHORT_COLUMNS)
     for figure, span in placed:
         label = _plain(figure.get("text"))
         if span is None:
@@ -279,9 +366,25 @@ def _attached_table(placed: list[tuple[dict, tuple[int, int] | None]]) -> Table:
         table.add_row(
             Text(label),
             Text(figure_value(figure)),
-            *(Text(_plain(figure.get(name))) for name in shown),
+            *(Text(figure_field(figure, name)) for name in shown),
             style=None if span is not None else "dim",
         )
+    return table
+
+
+def _fact_table(figures: list[dict]) -> Table | None:
+    """What each figure is a value of (indicator, subject, resolved period, modality), or None
+    when no figure says."""
+    shown = _filled(FACT_COLUMNS, figures)
+    if not shown:
+        return None
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("figure", no_wrap=True)
+    for name in shown:
+        table.add_column("period" if name == "resolved" else name, overflow="fold")
+    for figure in figures:
+        if any(figure_field(figure, name) for name in shown):
+            table.add_row(Text(_plain(figure.get("text"))), *(Text(figure_field(figure, name)) for name in shown))
     return table
 
 
@@ -292,12 +395,12 @@ def figure_table(figures: list[dict], markers: bool) -> Table:
     table.add_column("value", justify="right", no_wrap=True)
     shown = _filled(TABLE_COLUMNS, figures)
     for name in shown:
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name in SHORT_COLUMNS)
     table.add_column("sentence", ratio=1, overflow="fold")
     for figure in figures:
         table.add_row(
             Text(figure_value(figure)),
-            *(Text(_plain(figure.get(name))) for name in shown),
+            *(Text(figure_field(figure, name)) for name in shown),
             _sentence(figure, markers),
         )
     return table
