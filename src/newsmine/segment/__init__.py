@@ -35,10 +35,10 @@ def start_worker(options: dict) -> None:
     _worker_segmenter = Segmenter(**options).load()
 
 
-def segment_in_worker(record: dict) -> dict | str:
-    """Segment one record with this process's Segmenter; a bad record gives its error message."""
+def segment_in_worker(text: str) -> dict | str:
+    """The fields this process's Segmenter adds for `text` (tokens, ...), or why it cannot."""
     assert _worker_segmenter is not None, "start_worker() was not called in this process"
     try:
-        return _worker_segmenter.segment_record(record)
+        return _worker_segmenter.segment_text(text)
     except ValueError as error:
         return str(error)
