@@ -1,11 +1,12 @@
 """Benchmark `newsmine segment` against `python -m jieba` and a jieba.posseg script, and check identity.
 
-    .venv/bin/python bench/bench_segment.py [--quick] [--repeat N] [--keep]
+    .venv/bin/python bench/bench_segment.py [--quick] [--repeat N] [--groups tokens,1m,pos,jobs] [--keep]
 
 Builds, in a temporary folder, the ../shared/corpus/bench/ corpus (1,016 files, 23 MB, never
 copied into the repository) as one text file for the peers and as a JSONL of one `document`
 record per file for newsmine; the same for its first 1 M characters (whole files); and the
-corpus four times over. Then, in one run (each command a subprocess, start-up included):
+corpus four times over. After a warm-up run (which builds newsmine's cache if it is absent, as
+a user's first run does), in one run (each command a subprocess, start-up included):
 
 1. times the peers and newsmine and prints wall and CPU seconds, M chars/s, MB/s, peak RSS and
    the ratio of each newsmine run to its peer measured in the same run, in wall and CPU time:
@@ -156,6 +157,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Skip the library identity check in every configuration.")
     parser.add_argument("--repeat", type=int, default=1, help="Run the 1 M-character comparisons this many times.")
+    parser.add_argument("--groups", default="tokens,1m,pos,jobs",
+                        help="Which runs: tokens (whole corpus), 1m (tokens and POS on 1 M chars), pos (whole corpus), jobs.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (its path is printed).")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_segment_"))
@@ -175,23 +178,26 @@ def main() -> None:
         def segment(*options: str, data: str = "corpus.jsonl") -> list[str]:
             return [*NEWSMINE, "segment", "-q", *options, str(inputs[data])]
 
-        # (name, command, input size, peer's name or None, whose tokens [and tags] to compare with)
+        # (group, name, command, input size, peer's name or None, whose tokens [and tags] to compare with)
         runs = [
-            ("python -m jieba -u news.txt", [*jieba, "-u", news, str(inputs["corpus.txt"])], "corpus", None),
-            ("python -m jieba (no user dict)", [*jieba, str(inputs["corpus.txt"])], "corpus", None),
-            ("segment --backend jieba", segment("--backend", "jieba"), "corpus", "python -m jieba -u news.txt"),
-            ("segment --backend rjieba", segment("--backend", "rjieba"), "corpus", "python -m jieba -u news.txt"),
-            ("segment (default)", segment(), "corpus", "python -m jieba -u news.txt"),
-            ("segment --no-news-dict", segment("--no-news-dict"), "corpus", "python -m jieba (no user dict)"),
-            ("1M: python -m jieba -u news.txt", [*jieba, "-u", news, str(inputs["1m.txt"])], "1m", None),
-            ("1M: segment (default)", segment(data="1m.jsonl"), "1m", "1M: python -m jieba -u news.txt"),
-            ("1M: jieba.posseg script", [*posseg, str(inputs["1m.txt"]), news], "1m", None),
-            ("1M: segment --pos", segment("--pos", data="1m.jsonl"), "1m", "1M: jieba.posseg script"),
-            ("jieba.posseg script", [*posseg, str(inputs["corpus.txt"]), news], "corpus", None),
-            ("segment --pos", segment("--pos"), "corpus", "jieba.posseg script"),
-            (f"{COPIES}x: segment --jobs 1", segment("--jobs", "1", data=f"corpus{COPIES}.jsonl"), "4x", None),
-            (f"{COPIES}x: segment --jobs 2", segment("--jobs", "2", data=f"corpus{COPIES}.jsonl"), "4x", f"{COPIES}x: segment --jobs 1"),
+            ("tokens", "python -m jieba -u news.txt", [*jieba, "-u", news, str(inputs["corpus.txt"])], "corpus", None),
+            ("tokens", "python -m jieba (no user dict)", [*jieba, str(inputs["corpus.txt"])], "corpus", None),
+            ("tokens", "segment --backend jieba", segment("--backend", "jieba"), "corpus", "python -m jieba -u news.txt"),
+            ("tokens", "segment --backend rjieba", segment("--backend", "rjieba"), "corpus", "python -m jieba -u news.txt"),
+            ("tokens", "segment (default)", segment(), "corpus", "python -m jieba -u news.txt"),
+            ("tokens", "segment --no-news-dict", segment("--no-news-dict"), "corpus", "python -m jieba (no user dict)"),
+            ("1m", "1M: python -m jieba -u news.txt", [*jieba, "-u", news, str(inputs["1m.txt"])], "1m", None),
+            ("1m", "1M: segment (default)", segment(data="1m.jsonl"), "1m", "1M: python -m jieba -u news.txt"),
+            ("1m", "1M: jieba.posseg script", [*posseg, str(inputs["1m.txt"]), news], "1m", None),
+            ("1m", "1M: segment --pos", segment("--pos", data="1m.jsonl"), "1m", "1M: jieba.posseg script"),
+            ("pos", "jieba.posseg script", [*posseg, str(inputs["corpus.txt"]), news], "corpus", None),
+            ("pos", "segment --pos", segment("--pos"), "corpus", "jieba.posseg script"),
+            ("jobs", f"{COPIES}x: segment --jobs 1", segment("--jobs", "1", data=f"corpus{COPIES}.jsonl"), "4x", None),
+            ("jobs", f"{COPIES}x: segment --jobs 2", segment("--jobs", "2", data=f"corpus{COPIES}.jsonl"), "4x",
+             f"{COPIES}x: segment --jobs 1"),
         ]
+        runs = [run[1:] for run in runs if run[0] in args.groups.split(",")]
+        warm_up(folder)
         outputs: dict[str, Path] = {}
         results: dict[str, Measurement] = {}
         print(f"\n{'run':<34} {'wall s':>7} {'cpu s':>7} {'M chars/s':>10} {'MB/s':>6} {'peak MB':>8}"
@@ -219,8 +225,9 @@ def main() -> None:
             count, difference = first_difference(peer_tokens(outputs[peer], tags), newsmine_tokens(outputs[name], tags))
             print(f"  {name:<28} vs {peer:<31} {'IDENTICAL' if difference is None else 'DIFFERENT'}:"
                   f" {count:,} equal tokens" + (f"; first difference at {difference}" if difference else ""))
-        jobs_1, jobs_2 = (outputs[f"{COPIES}x: segment --jobs {jobs}"].read_bytes() for jobs in (1, 2))
-        print(f"  {COPIES}x: --jobs 2 output {'IDENTICAL to' if jobs_1 == jobs_2 else 'DIFFERENT from'} --jobs 1's")
+        if f"{COPIES}x: segment --jobs 1" in outputs:
+            jobs_1, jobs_2 = (outputs[f"{COPIES}x: segment --jobs {jobs}"].read_bytes() for jobs in (1, 2))
+            print(f"  {COPIES}x: --jobs 2 output {'IDENTICAL to' if jobs_1 == jobs_2 else 'DIFFERENT from'} --jobs 1's")
 
         if args.repeat > 1:
             repeat_pairs(args.repeat, [run for run in runs if run[0].startswith("1M: ")])
@@ -233,6 +240,19 @@ def main() -> None:
             print(f"\nkept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def warm_up(folder: Path) -> None:
+    """Run `segment --pos` on one record, so the runs below find the cache as a user's second run
+    does; print what this first run cost (most when it built the cache)."""
+    from newsmine.segment.cache import cache_dir
+
+    record = folder / "one.jsonl"
+    record.write_text(json.dumps({"type": "document", "id": "warm-up", "text": "平湖市人民政府"}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    result = measure([*NEWSMINE, "segment", "-q", "--pos", str(record)])
+    print(f"warm-up: segment --pos on one record, {result.seconds:.2f} s wall, {result.cpu_seconds:.2f} s CPU"
+          f" (cache: {cache_dir()})")
 
 
 def repeat_pairs(times: int, runs: list) -> None:

@@ -565,6 +565,7 @@ def segment(
     with command_guard(errors):
         items = iter_numbered_records(paths or [], errors, encoding, glob)
         work = functools.partial(_segment_work, text_only=text_only)
+        start_worker(segmenter.options())  # here first: forked workers inherit the loaded dictionaries
         results = ordered_map(work, items, jobs, chunk_size=16, initializer=start_worker,
                               initargs=(segmenter.options(),))
         write_lines(collect(results, errors))

@@ -30,9 +30,13 @@ _worker_segmenter: Segmenter | None = None
 
 
 def start_worker(options: dict) -> None:
-    """Process initializer for parallel runs: build this process's Segmenter once."""
+    """Process initializer for parallel runs: build this process's Segmenter once.
+
+    Called in the parent first, it loads the dictionaries there, and workers forked from it
+    inherit them (shared, not copied) instead of loading their own."""
     global _worker_segmenter
-    _worker_segmenter = Segmenter(**options).load()
+    if _worker_segmenter is None or _worker_segmenter.options() != options:
+        _worker_segmenter = Segmenter(**options).load()
 
 
 def segment_in_worker(text: str) -> dict | str:

@@ -143,7 +143,7 @@ class Segmenter:
 
     def tag(self, text: str) -> list[Tagged]:
         """(word, tag) pairs of `text` (accurate mode), whitespace-only words dropped."""
-        return _without_whitespace(self._engine(self.routing["tagger"]).tag, text, self.hmm)
+        return [pair for pair in self._engine(self.routing["tagger"]).tag(text, self.hmm) if not pair[0].isspace()]
 
     def segment_text(self, text: str) -> dict[str, Any]:
         """The fields this Segmenter adds for `text`: tokens, and pos/keywords/entities if asked."""
@@ -156,7 +156,7 @@ class Segmenter:
             fields["tokens"] = self._token_list([span for span, _ in kept])
             fields["pos"] = [tag for _, (_, tag) in kept]
         elif self.pos:
-            pairs = self.tag(text) if tagged is None else [pair for pair in tagged if pair[0].strip()]
+            pairs = self.tag(text) if tagged is None else [pair for pair in tagged if not pair[0].isspace()]
             fields["tokens"] = list(map(itemgetter(0), pairs))
             fields["pos"] = list(map(itemgetter(1), pairs))
         else:
