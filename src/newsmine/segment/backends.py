@@ -24,7 +24,8 @@ blocks that also end at % and -, and differs after it:
   dictionary tag or x; a run that is a dictionary word gives its characters one by one;
 - without HMM, runs of single Latin letters and digits are joined and tagged eng;
 - a user word's tag is the last one given (jieba-rs keeps the first), a user word given no tag
-  is x (jieba-rs: empty).
+  is x (jieba-rs: empty);
+- a character with no dictionary entry is x; jieba-rs guesses a tag for about 1,200 of them.
 Every run is found from jieba-rs's path without HMM, whose single-character words are the
 path's (jieba-rs joins single Latin letters and digits; such a token that is no dictionary word
 is a run of them).
@@ -184,7 +185,7 @@ class RjiebaBackend:
 
     def _cut_block(self, text: str, hmm: bool) -> list[str]:
         words = self.engine.cut(text, hmm)
-        return self._split_like_jieba(text, words, _resplit_word) if hmm else words
+        return self._split_like_jieba(text, words) if hmm else words
 
     def _tag_block(self, text: str, hmm: bool) -> list[Tagged]:
         """jieba.posseg's words and tags for a block (see the module docstring): jieba-rs's best
@@ -290,11 +291,11 @@ class RjiebaBackend:
             return 1, [(word, "x")]
         return 1, [(word, tagged[index][1] if len(word) > 1 and self._is_word(word) else "eng")]
 
-    def _split_like_jieba(self, text: str, words: list, resplit: Callable) -> list:
+    def _split_like_jieba(self, text: str, words: list[str]) -> list[str]:
         """`words` with the non-dictionary Latin/digit words jieba-rs's HMM kept whole re-split."""
         if _MERGE_CANDIDATE.search(text) is None:
             return words
-        strings = words if resplit is _resplit_word else list(map(itemgetter(0), words))
+        strings = words
         if _WORD_SEPARATOR in text:
             strings = [string.replace(_WORD_SEPARATOR, " ") for string in strings]
         # Candidates never span a word boundary, so the count of separators before one is its word.
@@ -305,7 +306,7 @@ class RjiebaBackend:
             index += joined.count(_WORD_SEPARATOR, position, match.start())
             position = match.start()
             if index not in replacements:
-                pieces = resplit(words[index], self._is_word)
+                pieces = _resplit_word(words[index], self._is_word)
                 if pieces is not None:
                     replacements[index] = pieces
         if not replacements:

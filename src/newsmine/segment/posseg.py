@@ -133,7 +133,7 @@ class PosHmm:
         for char in text[1:]:
             previous = states
             states, emit = self._char_model(char)
-            table = scores[:, None] + trans[previous][:, states]
+            table = scores[:, None] + trans[previous[:, None], states]
             table += emit
             path.append((states, table.argmax(axis=0)))
             scores = table.max(axis=0)
