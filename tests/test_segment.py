@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsmine.cli import app
+from newsmine.records import dumps, dumps_with
 from newsmine.segment import RjiebaBackend, Segmenter
 from newsmine.segment.dictionary import default_stopwords, news_dictionary, parse_dictionary
 from newsmine.segment.entities import find_entities
@@ -311,3 +312,29 @@ def test_cli_bad_options_are_usage_errors(runner, options):
     result = runner.invoke(app, ["segment", *options, str(SAMPLE_PAGE)])
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def plain_segmenter():
+    return Segmenter(news_dict=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=arbitrary_text)
+def test_segmenter_drops_exactly_the_whitespace_words(engines, plain_segmenter, text):
+    """Tokens are cut per whitespace-free piece, so no word is tested with strip(): the same words."""
+    reference, _ = engines
+    assert plain_segmenter.cut(text) == [word for word in reference.cut(text) if word.strip()]
+    assert plain_segmenter.segment_text(text)["tokens"] == plain_segmenter.cut(text)
+
+
+_JSON_STRINGS = st.lists(st.sampled_from(["平", "湖", "a", ",", '"', "\\", "\n", "\t", "\x00", "\x1f", "\x7f",
+                                            "\u2028", "\ud800", '","', " "]), max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=st.dictionaries(st.sampled_from(["type", "id", "text", "tokens", "pos"]), _JSON_STRINGS | st.integers()),
+       tokens=st.lists(_JSON_STRINGS), pos=st.lists(_JSON_STRINGS))
+def test_records_with_token_lists_are_written_as_dumps_writes_them(record, tokens, pos):
+    fields = {"tokens": tokens, "pos": pos}
+    assert dumps_with(record, fields) == dumps({**record, **fields})

@@ -578,7 +578,7 @@ def stats(
 def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[str] | InputError:
     """One (source, line, record) item segmented by this process's Segmenter, as its output line
     (serialised here, so --jobs workers share that work too), or why it failed."""
-    from newsmine.io import dumps
+    from newsmine.records import dumps, dumps_with
     from newsmine.segment import segment_in_worker
 
     source, line, record = item
@@ -586,10 +586,10 @@ def _segment_work(item: tuple[str, int | None, dict], text_only: bool) -> list[s
         return [] if text_only else [dumps(record)]
     if problem := _missing_text(source, line, record):
         return problem
-    result = segment_in_worker(record)
-    if isinstance(result, str):
-        return InputError(source, f"{result}; skipped", line)
-    return [" ".join(result["tokens"]) if text_only else dumps(result)]
+    fields = segment_in_worker(record["text"])
+    if isinstance(fields, str):
+        return InputError(source, f"{fields}; skipped", line)
+    return [" ".join(fields["tokens"]) if text_only else dumps_with(record, fields)]
 
 
 @app.command()
@@ -662,6 +662,7 @@ def segment(
     with command_guard(errors):
         items = iter_numbered_records(paths or [], errors, encoding, glob)
         work = functools.partial(_segment_work, text_only=text_only)
+        start_worker(segmenter.options())  # here first: forked workers inherit the loaded dictionaries
         results = ordered_map(work, items, jobs, chunk_size=16, initializer=start_worker,
                               initargs=(segmenter.options(),))
         write_lines(collect(results, errors))

@@ -9,6 +9,7 @@ check records against it); docs/schema.md describes what each field means.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,31 @@ from typing import Any
 def dumps(value: Any) -> str:
     """A record (or any JSON value) as the contract writes it: one line, Chinese kept readable."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# What json.dumps(ensure_ascii=False) escapes inside a string.
+_JSON_ESCAPED = re.compile(r'[\\\x00-\x1f]')
+
+
+def dumps_with(record: dict, fields: dict[str, Any]) -> str:
+    """`dumps({**record, **fields})`, faster for fields that are lists of strings (tokens, pos):
+    the record is encoded once and each such list is joined as a whole, unless some string in
+    it needs escaping. Same text as dumps, character for character."""
+    if not record or any(name in record for name in fields):
+        return dumps({**record, **fields})
+    added = "".join(f",{dumps(name)}:{_dumps_value(value)}" for name, value in fields.items())
+    return f"{dumps(record)[:-1]}{added}}}"
+
+
+def _dumps_value(value: Any) -> str:
+    if type(value) is list and value and type(value[0]) is str:
+        try:
+            body = '","'.join(value)
+        except TypeError:  # not only strings
+            return dumps(value)
+        if body.count('"') == 2 * (len(value) - 1) and _JSON_ESCAPED.search(body) is None:
+            return f'["{body}"]'
+    return dumps(value)
 
 
 def article_id(source: str, seq: int) -> str:

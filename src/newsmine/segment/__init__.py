@@ -30,15 +30,19 @@ _worker_segmenter: Segmenter | None = None
 
 
 def start_worker(options: dict) -> None:
-    """Process initializer for parallel runs: build this process's Segmenter once."""
+    """Process initializer for parallel runs: build this process's Segmenter once.
+
+    Called in the parent first, it loads the dictionaries there, and workers forked from it
+    inherit them (shared, not copied) instead of loading their own."""
     global _worker_segmenter
-    _worker_segmenter = Segmenter(**options).load()
+    if _worker_segmenter is None or _worker_segmenter.options() != options:
+        _worker_segmenter = Segmenter(**options).load()
 
 
-def segment_in_worker(record: dict) -> dict | str:
-    """Segment one record with this process's Segmenter; a bad record gives its error message."""
+def segment_in_worker(text: str) -> dict | str:
+    """The fields this process's Segmenter adds for `text` (tokens, ...), or why it cannot."""
     assert _worker_segmenter is not None, "start_worker() was not called in this process"
     try:
-        return _worker_segmenter.segment_record(record)
+        return _worker_segmenter.segment_text(text)
     except ValueError as error:
         return str(error)

@@ -15,6 +15,20 @@ result on the 23 MB corpus:
   reach carries the difference, so both totals (and so all path probabilities) are equal.
 - jieba-rs has no dictionary-file loader: entries are added word by word with explicit
   frequencies (see dictionary.resolve_frequencies).
+
+POS tags are jieba.posseg's, built on jieba-rs's dictionary path (tests/test_segment_pos.py
+checks them on the corpus). jieba.posseg walks the same best dictionary path as jieba.cut, within
+blocks that also end at % and -, and differs after it:
+- a run of single characters that is no dictionary word goes through posseg's own HMM, which
+  cuts and tags at once (posseg.PosHmm, numpy, identical); a one-character run gets the
+  dictionary tag or x; a run that is a dictionary word gives its characters one by one;
+- without HMM, runs of single Latin letters and digits are joined and tagged eng;
+- a user word's tag is the last one given (jieba-rs keeps the first), a user word given no tag
+  is x (jieba-rs: empty);
+- a character with no dictionary entry is x; jieba-rs guesses a tag for about 1,200 of them.
+Every run is found from jieba-rs's path without HMM, whose single-character words are the
+path's (jieba-rs joins single Latin letters and digits; such a token that is no dictionary word
+is a run of them).
 """
 
 from __future__ import annotations
@@ -24,8 +38,10 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import itemgetter
+from pathlib import Path
 
-from newsmine.segment.dictionary import DictEntry, jieba_base_frequencies
+from newsmine.segment.cache import cache_key, cached_json
+from newsmine.segment.dictionary import DictEntry, prepared_base_frequencies
 
 Tagged = tuple[str, str]
 Span = tuple[str, int, int]
@@ -42,9 +58,14 @@ _WORD_SEPARATOR = "\x00"
 # jieba finalseg's split of non-Chinese text inside an HMM buffer (jieba/finalseg, re_skip).
 _JIEBA_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _NON_HAN_WORD = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
-# jieba.posseg's tags for the pieces of such a split (posseg __cut_detail).
-_NUMBER = re.compile(r"[\.0-9]+")
-_LATIN = re.compile(r"[a-zA-Z0-9]+")
+# Characters jieba.posseg yields alone (tag x) but jieba-rs keeps inside a block of words: those
+# outside jieba's Chinese range, and % and - (in jieba.cut's blocks, not in jieba.posseg's).
+_POSSEG_ALONE = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003134f%\\-]")
+# A path word that jieba.posseg would buffer: one character of a block, or Latin letters and
+# digits (jieba-rs joins single ones). Runs of two or more, or any Latin/digit word, need a look.
+_BUFFERED = "(?:[\u4e00-\u9fd5+#&._]|[a-zA-Z0-9]+)"
+_LATIN_CHAR = re.compile("[a-zA-Z0-9]")
+CACHED_RUNS = 1 << 16
 # jieba's total exceeds jieba-rs's by the frequency of the duplicate "B超 3 n" line in dict.txt.
 BASE_TOTAL_DEFICIT = 3
 # A "word" of noncharacters: outside every Chinese block, so no text ever reaches it.
@@ -111,13 +132,19 @@ class RjiebaBackend:
 
     def __init__(self, entries: Sequence[DictEntry] = ()):
         self.engine = _fresh_rjieba()
+        self._entries = tuple(entries)
+        self._posseg_patterns: dict[bool, re.Pattern] | None = None
+        self._retagged: dict[str, tuple[int, list[Tagged]]] = {}
         self._zero_freq = frozenset(entry.word for entry in entries if entry.freq == 0)
+        self._tag_fixes = _posseg_tag_fixes(entries, self.engine.has_word)
         self._apply_entries(entries)
         self._is_word = self.has_word = lru_cache(maxsize=1 << 16)(self._lookup_word)
+        self._char_tag = lru_cache(maxsize=1 << 14)(self._dictionary_char_tag)
+        self._pos_hmm = None
 
     def _apply_entries(self, entries: Sequence[DictEntry]) -> None:
         has_word = self.engine.has_word
-        base = jieba_base_frequencies(entry.word for entry in entries if has_word(entry.word))
+        base = prepared_base_frequencies(entry.word for entry in entries if has_word(entry.word))
         added: dict[str, int] = {}
         deficit = BASE_TOTAL_DEFICIT
         for entry in entries:
@@ -137,16 +164,17 @@ class RjiebaBackend:
         return self._around_outsiders(text, hmm, self._cut_block, str)
 
     def tag(self, text: str, hmm: bool = True) -> list[Tagged]:
-        """jieba-rs tags on `cut`'s words: dictionary tags, which differ from jieba.posseg's."""
-        return self._around_outsiders(text, hmm, self._tag_block, lambda char: (char, "x"))
+        """jieba.posseg's words and tags, identical to it; they concatenate back to `text`."""
+        return self._around_outsiders(text, hmm, self._tag_block, lambda char: (char, "x"), _POSSEG_ALONE)
 
-    def _around_outsiders(self, text: str, hmm: bool, cut_block: Callable, single: Callable) -> list:
-        """Cut `text`, giving each character outside jieba's Chinese range a token of its own."""
-        if _OUTSIDE_JIEBA_HAN.search(text) is None:
+    def _around_outsiders(self, text: str, hmm: bool, cut_block: Callable, single: Callable,
+                          outsiders: re.Pattern = _OUTSIDE_JIEBA_HAN) -> list:
+        """Cut `text`, giving each character `outsiders` matches a token of its own."""
+        if outsiders.search(text) is None:
             return cut_block(text, hmm)
         words: list = []
         position = 0
-        for match in _OUTSIDE_JIEBA_HAN.finditer(text):
+        for match in outsiders.finditer(text):
             if match.start() > position:
                 words += cut_block(text[position : match.start()], hmm)
             words.append(single(match.group()))
@@ -157,17 +185,117 @@ class RjiebaBackend:
 
     def _cut_block(self, text: str, hmm: bool) -> list[str]:
         words = self.engine.cut(text, hmm)
-        return self._split_like_jieba(text, words, _resplit_word) if hmm else words
+        return self._split_like_jieba(text, words) if hmm else words
 
     def _tag_block(self, text: str, hmm: bool) -> list[Tagged]:
-        tagged = self.engine.tag(text, hmm)
-        return self._split_like_jieba(text, tagged, _resplit_tagged) if hmm else tagged
+        """jieba.posseg's words and tags for a block (see the module docstring): jieba-rs's best
+        path without HMM, tagged from the dictionary, with the words jieba.posseg tags otherwise
+        found by one pattern over the path's words joined by NUL and replaced."""
+        tagged = self.engine.tag(text, False)
+        if self._tag_fixes:
+            fixes = self._tag_fixes
+            tagged = [(word, fixes.get(word, tag)) for word, tag in tagged]
+        if _WORD_SEPARATOR in text:
+            joined = _WORD_SEPARATOR.join(word.replace(_WORD_SEPARATOR, " ") for word, _ in tagged)
+        else:
+            joined = _WORD_SEPARATOR.join(map(itemgetter(0), tagged))
+        if self._posseg_patterns is None:
+            self._posseg_patterns = self._make_posseg_patterns()
+        retag = self._retag_hmm if hmm else self._retag_no_hmm
+        replacements = []
+        index = position = 0
+        for match in self._posseg_patterns[hmm].finditer(joined):
+            start = match.start()
+            index += joined.count(_WORD_SEPARATOR, position, start)
+            position = start
+            replacements.append((index, retag(match.group(), tagged, index)))
+        if not replacements:
+            return tagged
+        fixed: list[Tagged] = []
+        previous = 0
+        for index, (count, pairs) in replacements:
+            fixed += tagged[previous:index]
+            fixed += pairs
+            previous = index + count
+        fixed += tagged[previous:]
+        return fixed
 
-    def _split_like_jieba(self, text: str, words: list, resplit: Callable) -> list:
+    def _make_posseg_patterns(self) -> dict[bool, re.Pattern]:
+        """The path words jieba.posseg tags otherwise than jieba-rs, with HMM (True) and without:
+        runs of words it buffers and Latin/digit words, or Latin/digit words; and one-character
+        words jieba has no tag for (x) that jieba-rs tags anyway (about 1,200 traditional
+        characters, found once, user words of one character aside, and cached)."""
+        def untagged() -> str:
+            chars = (chr(code) for code in range(0x4E00, 0x9FD6))
+            engine = self.engine
+            return "".join(char for char in chars if not engine.has_word(char) and engine.tag(char, False)[0][1] != "x")
+
+        user_chars = sorted({entry.word for entry in self._entries if len(entry.word) == 1})
+        key = cache_key("untagged-chars", user_chars, files=[_rjieba_library()])
+        chars = cached_json("rjieba-untagged-chars", key, untagged)
+        untagged_word = f"|[{re.escape(chars)}]" if chars else ""
+        return {
+            hmm: re.compile(f"(?<![^\x00])(?:{run}[a-zA-Z0-9]+{untagged_word})(?![^\x00])")
+            for hmm, run in ((True, f"{_BUFFERED}(?:\x00{_BUFFERED})+|"), (False, ""))
+        }
+
+    def _retag_hmm(self, group: str, tagged: list[Tagged], index: int) -> tuple[int, list[Tagged]]:
+        """(number of path words, jieba.posseg's words and tags) for a match of the HMM pattern
+        starting at path word `index`; kept per match text, as runs repeat (names, terms)."""
+        result = self._retagged.get(group)
+        if result is None:
+            if len(self._retagged) >= CACHED_RUNS:
+                self._retagged.clear()
+            count = group.count(_WORD_SEPARATOR) + 1
+            result = self._retagged[group] = (count, self._posseg_run(tagged[index : index + count]))
+        return result
+
+    def _posseg_run(self, tagged: list[Tagged]) -> list[Tagged]:
+        """jieba.posseg's words for consecutive path words it may buffer: single characters, and
+        Latin/digit tokens, which are runs of single characters unless they are dictionary words."""
+        result: list[Tagged] = []
+        buffer: list[str] = []
+        for word, tag in tagged:
+            if len(word) > 1 and self._is_word(word):
+                result += self._posseg_buffer("".join(buffer))
+                result.append((word, tag))
+                buffer = []
+            else:
+                buffer.append(word)
+        result += self._posseg_buffer("".join(buffer))
+        return result
+
+    def _posseg_buffer(self, buffer: str) -> list[Tagged]:
+        """jieba.posseg's words for single characters of its best path (posseg __cut_DAG)."""
+        if len(buffer) <= 1:
+            return [(buffer, self._char_tag(buffer))] if buffer else []
+        if self._is_word(buffer):
+            return [(char, self._char_tag(char)) for char in buffer]
+        if self._pos_hmm is None:
+            from newsmine.segment.posseg import PosHmm
+
+            self._pos_hmm = PosHmm()
+        return self._pos_hmm.cut_unknown(buffer)
+
+    def _dictionary_char_tag(self, char: str) -> str:
+        """jieba.posseg's dictionary tag of one character, x when it has none."""
+        if char in self._tag_fixes:
+            return self._tag_fixes[char]
+        if not self.engine.has_word(char):
+            return "x"
+        return self.engine.tag(char, False)[0][1] or "x"
+
+    def _retag_no_hmm(self, word: str, tagged: list[Tagged], index: int) -> tuple[int, list[Tagged]]:
+        """jieba.posseg without HMM: Latin letters and digits joined from single ones are eng."""
+        if len(word) == 1 and not _LATIN_CHAR.match(word):  # a character jieba has no tag for
+            return 1, [(word, "x")]
+        return 1, [(word, tagged[index][1] if len(word) > 1 and self._is_word(word) else "eng")]
+
+    def _split_like_jieba(self, text: str, words: list[str]) -> list[str]:
         """`words` with the non-dictionary Latin/digit words jieba-rs's HMM kept whole re-split."""
         if _MERGE_CANDIDATE.search(text) is None:
             return words
-        strings = words if resplit is _resplit_word else list(map(itemgetter(0), words))
+        strings = words
         if _WORD_SEPARATOR in text:
             strings = [string.replace(_WORD_SEPARATOR, " ") for string in strings]
         # Candidates never span a word boundary, so the count of separators before one is its word.
@@ -178,7 +306,7 @@ class RjiebaBackend:
             index += joined.count(_WORD_SEPARATOR, position, match.start())
             position = match.start()
             if index not in replacements:
-                pieces = resplit(words[index], self._is_word)
+                pieces = _resplit_word(words[index], self._is_word)
                 if pieces is not None:
                     replacements[index] = pieces
         if not replacements:
@@ -216,6 +344,35 @@ class RjiebaBackend:
         return self.engine.cut_all(text)
 
 
+def _rjieba_library() -> Path:
+    """rjieba's compiled module, whose file identifies its version and embedded dictionary."""
+    import rjieba.rjieba
+
+    return Path(rjieba.rjieba.__file__)
+
+
+def _posseg_tag_fixes(entries: Sequence[DictEntry], in_base_dictionary: Callable[[str], bool]) -> dict[str, str]:
+    """Tags jieba.posseg gives user words where jieba-rs gives others: jieba takes the last tag
+    given for a word and x for a new word given none; jieba-rs the first tag given to a new word
+    ("" for none) and, for a word of its own dictionary, its own tag. Call before adding `entries`."""
+    jieba_tags: dict[str, str] = {}
+    rjieba_tags: dict[str, str | None] = {}
+    for entry in entries:
+        if entry.word not in rjieba_tags:
+            rjieba_tags[entry.word] = None if in_base_dictionary(entry.word) else entry.tag or ""
+        if entry.tag:
+            jieba_tags[entry.word] = entry.tag
+    fixes = {}
+    for word, rjieba_tag in rjieba_tags.items():
+        jieba_tag = jieba_tags.get(word)
+        if rjieba_tag is None:  # a word of the base dictionary keeps its tag unless one is given
+            if jieba_tag is not None:
+                fixes[word] = jieba_tag
+        elif (jieba_tag or "x") != rjieba_tag:
+            fixes[word] = jieba_tag or "x"
+    return fixes
+
+
 _adopted_default = False
 
 
@@ -241,18 +398,3 @@ def _resplit_word(word: str, is_word: Callable[[str], bool]) -> list[str] | None
         return None
     pieces = [piece for piece in _JIEBA_HMM_SKIP.split(word) if piece]
     return pieces if len(pieces) > 1 else None
-
-
-def _resplit_tagged(pair: Tagged, is_word: Callable[[str], bool]) -> list[Tagged] | None:
-    pieces = _resplit_word(pair[0], is_word)
-    if pieces is None:
-        return None
-    return [(piece, _detail_tag(piece)) for piece in pieces]
-
-
-def _detail_tag(piece: str) -> str:
-    if _NUMBER.match(piece):
-        return "m"
-    if _LATIN.match(piece):
-        return "eng"
-    return "x"

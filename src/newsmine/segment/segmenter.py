@@ -1,20 +1,21 @@
 """`Segmenter`: words, POS tags, keywords and entities for texts and records, built once per process.
 
 Backend routing ("auto"): each output comes from the fastest backend shown to be identical to
-jieba's for it (tests/test_segment.py on the sample page, tests/test_segment_corpus.py and
-bench/bench_segment.py on the 23 MB corpus):
+jieba's for it (tests/test_segment.py on the sample page, tests/test_segment_corpus.py,
+tests/test_segment_pos.py and bench/bench_segment.py on the 23 MB corpus):
 
     tokens, accurate and search modes  rjieba (bridged)   identical to jieba, HMM on and off, user dicts
+    pos, entities, textrank            rjieba (bridged)   identical to jieba.posseg, HMM on and off
     tokens, full mode                  jieba              jieba-rs's full mode differs
-    tokens with a frequency-0 entry    jieba              jieba-rs cannot force-split words
-    pos, entities, textrank            jieba.posseg       rjieba.tag differs (only with backend="rjieba")
+    anything with a frequency-0 entry  jieba              jieba-rs cannot force-split words
     keywords (tfidf)                   jieba.analyse over the token backend's accurate-mode words
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ from newsmine.segment.dictionary import (
     DictEntry,
     default_stopwords,
     news_dictionary,
+    prepared_frequencies,
     read_dictionary,
     read_stopwords,
-    resolve_frequencies,
 )
 from newsmine.segment.entities import find_entities
 from newsmine.segment.keywords import METHODS, KeywordExtractor
@@ -74,13 +75,13 @@ class Segmenter:
         entries = list(news_dictionary()) if news_dict else []
         for user_dict in user_dicts:
             entries += read_dictionary(user_dict) if isinstance(user_dict, (str, Path)) else list(user_dict)
-        self.entries = resolve_frequencies(entries)
-        if stopwords is None:
-            self.stopwords = default_stopwords()
-        elif isinstance(stopwords, (str, Path)):
+        self.entries = prepared_frequencies(entries)
+        if isinstance(stopwords, (str, Path)):
             self.stopwords = read_stopwords(stopwords)
-        else:
+        elif stopwords is not None:
             self.stopwords = frozenset(stopwords)
+        else:  # the built-in list, read only when keywords or entities need it
+            self.stopwords = default_stopwords() if keywords or entities else None
         self.routing = self._route()
         self._backends: dict[str, JiebaBackend | RjiebaBackend] = {}
         self._keyword_extractor: KeywordExtractor | None = None
@@ -99,9 +100,9 @@ class Segmenter:
         for TF-IDF) and "tagger" (POS tags, entities, TextRank)."""
         if self.backend != "auto":
             return {"tokens": self.backend, "accurate": self.backend, "tagger": self.backend}
-        force_split = any(entry.freq == 0 for entry in self.entries)
-        tokens = "jieba" if self.mode == "full" or force_split else "rjieba"
-        return {"tokens": "jieba" if self.pos else tokens, "accurate": tokens, "tagger": "jieba"}
+        fast = "jieba" if any(entry.freq == 0 for entry in self.entries) else "rjieba"
+        tokens = "jieba" if self.mode == "full" else fast
+        return {"tokens": fast if self.pos else tokens, "accurate": fast, "tagger": fast}
 
     def _needs(self) -> set[str]:
         needs = {self.routing["tokens"]}
@@ -133,8 +134,8 @@ class Segmenter:
             return [word for word, _ in self.tag(text)]
         engine = self._engine(self.routing["tokens"])
         if self.mode == "accurate":
-            words = engine.cut(text, self.hmm)
-        elif self.mode == "search":
+            return _without_whitespace(engine.cut, text, self.hmm)
+        if self.mode == "search":
             words = [word for word, _, _ in engine.search(text, self.hmm)]
         else:
             words = engine.cut_all(text)
@@ -142,27 +143,29 @@ class Segmenter:
 
     def tag(self, text: str) -> list[Tagged]:
         """(word, tag) pairs of `text` (accurate mode), whitespace-only words dropped."""
-        tagged = self._engine(self.routing["tagger"]).tag(text, self.hmm)
-        return [(word, tag) for word, tag in tagged if word.strip()]
+        return [pair for pair in self._engine(self.routing["tagger"]).tag(text, self.hmm) if not pair[0].isspace()]
 
     def segment_text(self, text: str) -> dict[str, Any]:
         """The fields this Segmenter adds for `text`: tokens, and pos/keywords/entities if asked."""
         fields: dict[str, Any] = {}
         tagged = accurate = None
-        if self.pos or self.entities or (self.keywords and self.keywords_method == "textrank"):
+        if self.entities or (self.keywords and self.keywords_method == "textrank") or (self.pos and self.offsets):
             tagged = self._engine(self.routing["tagger"]).tag(text, self.hmm)
-        if self.pos:
+        if self.pos and self.offsets:
             kept = [span for span in zip(_spans_in_order([word for word, _ in tagged]), tagged) if span[1][0].strip()]
             fields["tokens"] = self._token_list([span for span, _ in kept])
             fields["pos"] = [tag for _, (_, tag) in kept]
+        elif self.pos:
+            pairs = self.tag(text) if tagged is None else [pair for pair in tagged if not pair[0].isspace()]
+            fields["tokens"] = list(map(itemgetter(0), pairs))
+            fields["pos"] = list(map(itemgetter(1), pairs))
         else:
             engine = self._engine(self.routing["tokens"])
-            if self.mode == "accurate":
-                words = accurate = engine.cut(text, self.hmm)
-                if self.offsets:
-                    fields["tokens"] = self._token_list(_spans_in_order(words))
-                else:
-                    fields["tokens"] = list(filter(str.strip, words))
+            if self.mode == "accurate" and self.offsets:
+                accurate = engine.cut(text, self.hmm)
+                fields["tokens"] = self._token_list(_spans_in_order(accurate))
+            elif self.mode == "accurate":
+                fields["tokens"] = accurate = _without_whitespace(engine.cut, text, self.hmm)
             elif self.mode == "search":
                 spans = engine.search(text, self.hmm)
                 fields["tokens"] = self._token_list(spans) if self.offsets else [w for w, _, _ in spans if w.strip()]
@@ -176,7 +179,7 @@ class Segmenter:
                 fields["keywords"] = extractor.extract(tagged, self.keywords)
             else:
                 if accurate is None:
-                    accurate = self._engine(self.routing["accurate"]).cut(text, self.hmm)
+                    accurate = _without_whitespace(self._engine(self.routing["accurate"]).cut, text, self.hmm)
                 fields["keywords"] = extractor.extract(accurate, self.keywords)
         if self.entities:
             tagger = self._engine(self.routing["tagger"])
@@ -209,6 +212,7 @@ class Segmenter:
         return [word for word, _, _ in spans if word.strip()]
 
     def _keywords(self) -> KeywordExtractor:
+        """The keyword extractor, made on first use (it imports jieba.analyse)."""
         if self._keyword_extractor is None:
             self._keyword_extractor = KeywordExtractor(self.keywords_method, self.stopwords)
         return self._keyword_extractor
@@ -217,6 +221,16 @@ class Segmenter:
 def _check_choice(what: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
         raise ValueError(f"unknown {what} {value!r} (choose from {', '.join(choices)})")
+
+
+def _without_whitespace(cut: Callable[[str, bool], list], text: str, hmm: bool) -> list:
+    """`cut(text, hmm)` without its whitespace words. jieba (and jieba.posseg) yield whitespace
+    one character (or CR LF) at a time and never inside a block of words, so this is the words
+    of the text's whitespace-free pieces, found without testing every word."""
+    words: list = []
+    for piece in text.split():
+        words += cut(piece, hmm)
+    return words
 
 
 def _spans_in_order(words: Sequence[str]) -> list[tuple[str, int, int]]:
