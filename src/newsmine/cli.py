@@ -897,15 +897,17 @@ def freq(
     from newsmine.batch.store import ARTICLES
     from newsmine.io import iter_numbered_records
     from newsmine.segment import DictionaryError, Segmenter
+    from newsmine.segment.dictionary import default_stopwords, read_stopwords
     from newsmine.segment.keywords import KeywordExtractor
 
     if by is not None and by not in BY:
         raise typer.BadParameter(f"choose one of: {', '.join(BY)}", param_hint="--by")
     try:
-        segmenter = Segmenter(stopwords=stopwords)
+        stop_words = read_stopwords(stopwords) if stopwords else default_stopwords()
     except DictionaryError as exc:
         raise typer.BadParameter(str(exc), param_hint="--stopwords") from None
-    words = WordFilter(segmenter.stopwords, keep_numbers, min_length)
+    segmenter = Segmenter()
+    words = WordFilter(stop_words, keep_numbers, min_length)
     errors = ErrorLog(strict=strict, quiet=quiet)
     checker = _record_checker(errors, any_type=True)
     with command_guard(errors):
@@ -913,7 +915,7 @@ def freq(
         periods = count_words(records, segmenter.cut, words, by)
         checker.finish()
         if keywords:
-            write_jsonl(top_keywords(periods, KeywordExtractor("tfidf", segmenter.stopwords), top))
+            write_jsonl(top_keywords(periods, KeywordExtractor("tfidf", stop_words), top))
         else:
             write_jsonl(top_words(periods, top))
 
